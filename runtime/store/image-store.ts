@@ -1,0 +1,101 @@
+/**
+ * The image store: what images hakod holds and the names that point at them.
+ *
+ * Terms:
+ * - **blob**: content addressed by its digest ("sha256:<64 hex>"), verified before it becomes visible.
+ * - **image ID**: the digest of the image's config blob (as Docker shows it in `docker images`).
+ * - **manifest digest**: the digest of the image manifest; `RepoDigests` are `<repository>@<manifest digest>`.
+ * - **reference**: a user-facing name. `busybox` normalises to `docker.io/library/busybox:latest`; the store keeps
+ *   normalised names and shows them the way Docker does (`busybox:latest`, `127.0.0.1:5000/team/bb:v1`).
+ * - **diff ID**: digest of a layer's uncompressed tar; **chain ID**: identity of a layer stacked on its parents
+ *   (chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln))), keys the unpacked snapshot.
+ *
+ * Lifecycle: `load` verifies every blob, unpacks every layer into a snapshot, writes the image record and only then
+ * points references at it, so a crash at any moment leaves either the old state or the new one. `remove` untags and
+ * deletes an image no container uses.
+ */
+import type { Readable } from "node:stream";
+
+/** The parts of the OCI image config hakod reads (field names as in the config JSON). */
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  created?: string;
+  author?: string;
+  config?: {
+    User?: string;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    WorkingDir?: string;
+    Labels?: Record<string, string> | null;
+    ExposedPorts?: Record<string, object> | null;
+    Volumes?: Record<string, object> | null;
+    StopSignal?: string;
+  };
+  rootfs?: { type: string; diff_ids: string[] };
+  history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
+}
+
+export interface LayerRecord {
+  diffId: string;
+  chainId: string;
+  /** digest and media type of the (usually gzip-compressed) blob as it came in */
+  digest: string;
+  mediaType: string;
+  /** uncompressed size in bytes */
+  size: number;
+}
+
+export interface ImageRecord {
+  id: string;
+  manifestDigest: string;
+  configDigest: string;
+  config: ImageConfig;
+  layers: LayerRecord[];
+  /** sum of the uncompressed layer sizes */
+  size: number;
+  /** when the image came into this store, RFC 3339 */
+  loadedAt: string;
+}
+
+export interface ImageWithNames extends ImageRecord {
+  /** familiar names, e.g. ["busybox:1.38.0-glibc"] */
+  repoTags: string[];
+  /** e.g. ["busybox@sha256:…"] */
+  repoDigests: string[];
+}
+
+export interface LoadProgress {
+  /** a line for the user, e.g. "Loaded image: busybox:1.38.0-glibc" */
+  (message: string): void;
+}
+
+export interface RemoveResult {
+  untagged: string[];
+  deleted: string[];
+}
+
+export interface ImageStore {
+  /** Opens the store: creates directories, removes leftovers of interrupted writes. */
+  init(): Promise<void>;
+  /**
+   * Finds an image by reference (name, name:tag, name@digest), full or short ID (≥ 4 hex digits, unambiguous).
+   * Throws NotFound "No such image: <ref>".
+   */
+  resolve(ref: string): Promise<ImageWithNames>;
+  list(): Promise<ImageWithNames[]>;
+  /**
+   * Loads an archive (OCI layout tar or docker-archive tar, optionally gzip/…: whatever `docker save` and `tar -C
+   * layout -cf - .` produce). Returns the names (or IDs, for untagged images) loaded. Throws DataCorruption when a
+   * blob does not match its digest or a layer is hostile, InvalidArgument when the archive is not one of the formats;
+   * nothing is stored then.
+   */
+  load(archive: Readable, progress: LoadProgress): Promise<string[]>;
+  /** Untags `ref` (or, given an ID, all its tags) and deletes the image when no name is left. */
+  remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<RemoveResult>;
+  /** Unpacked snapshot directories of an image, lowest layer first (overlay lowerdirs are given top first). */
+  layerPaths(image: ImageRecord): string[];
+  /** Set by the engine: whether a container uses the image (then `remove` without force is a Conflict). */
+  setInUse(check: (imageId: string) => boolean): void;
+}
