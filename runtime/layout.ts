@@ -8,6 +8,9 @@
  *   engine.json                          engine identity: {"id": "<64 hex>", "created": RFC3339}; written once
  *   tmp/                                 scratch space on the same filesystem (temp files renamed into place);
  *                                        emptied at start
+ *     atomic-<random>                    a file being replaced atomically (store/atomic-file.ts)
+ *     load-<random>/<n>                  entries of an archive being loaded, spooled (distribution/archive-spool.ts);
+ *                                        the image store's init() removes both kinds
  *   content/
  *     blobs/sha256/<hex>                 verified blobs (manifests, indexes, configs, compressed layers), read-only
  *     ingest/<random>                    blobs being written; verified, fsynced, then renamed into blobs/
@@ -18,7 +21,8 @@
  *   snapshots/
  *     <chain hex>/fs/                    one unpacked layer, keyed by its chain ID (an overlay lowerdir)
  *     <chain hex>/meta.json              {chainId, diffId, parent, size}; written last (its presence = committed)
- *     tmp-<random>/                      a layer being unpacked; renamed to <chain hex> when complete
+ *     tmp-<random>/                      a layer being unpacked (fs/ synced, meta.json written, then renamed to
+ *                                        <chain hex>), or a snapshot being removed (renamed here first)
  *   containers/<id>/
  *     record.json                        hakod's container record (config, host config, state), rewritten atomically
  *     bundle/config.json                 the OCI runtime spec handed to the executor (hako-shim or runc)
@@ -26,6 +30,8 @@
  *     upper/  work/                      the container's writable layer and overlay's work dir
  *     container.log                      the log hako-shim writes (frames, see runtime/native/README.md)
  *     exit.json                          written atomically by hako-shim when the container's init exits
+ *     shim.log                           hako-shim's own diagnostics (its stderr), appended
+ *     hostname  hosts  resolv.conf       written at create, bind-mounted over /etc/… in the container
  *     shim.pid                           pid of the container's hako-shim
  *     init.pid                           pid (host namespace) of the container's init process
  * ```
@@ -74,6 +80,10 @@ export class Layout {
   workDir(id: string): string { return join(this.containerDir(id), "work"); }
   containerLog(id: string): string { return join(this.containerDir(id), "container.log"); }
   exitFile(id: string): string { return join(this.containerDir(id), "exit.json"); }
+  shimLogFile(id: string): string { return join(this.containerDir(id), "shim.log"); }
+  hostnameFile(id: string): string { return join(this.containerDir(id), "hostname"); }
+  hostsFile(id: string): string { return join(this.containerDir(id), "hosts"); }
+  resolvConfFile(id: string): string { return join(this.containerDir(id), "resolv.conf"); }
   shimPidFile(id: string): string { return join(this.containerDir(id), "shim.pid"); }
   initPidFile(id: string): string { return join(this.containerDir(id), "init.pid"); }
 

@@ -96,6 +96,21 @@ export interface ImageStore {
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<RemoveResult>;
   /** Unpacked snapshot directories of an image, lowest layer first (overlay lowerdirs are given top first). */
   layerPaths(image: ImageRecord): string[];
-  /** Set by the engine: whether a container uses the image (then `remove` without force is a Conflict). */
-  setInUse(check: (imageId: string) => boolean): void;
+  /**
+   * Points `target` (a reference; tag defaults to `latest`) at the image `source` names, as `docker tag` does; a
+   * name that pointed at another image moves. NotFound when `source` names nothing.
+   */
+  tag(source: string, target: string): Promise<void>;
+  /**
+   * Set by the engine: which container uses an image, if any (then `remove` without force is a Conflict, and a
+   * running container's image is never deleted). Returning `true` means "used" when the caller cannot say by which
+   * container (error messages then lack the container ID).
+   */
+  setInUse(check: (imageId: string) => ImageUser | boolean | undefined): void;
+}
+
+/** A container that uses an image. */
+export interface ImageUser {
+  containerId: string;
+  running: boolean;
 }
