@@ -1,0 +1,705 @@
+/**
+ * hako-shim, as hakod sees it (runtime/native/README.md): spawn it detached with an OCI bundle, read the handshake
+ * line, speak the frame protocol on its abstract socket, read the log, pid and exit files. Real namespaces, real
+ * cgroups, a real busybox rootfs; runs as root.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHIM = path.join(HERE, "out", "hako-shim");
+const SHAPE = path.join(HERE, "out", "cgroup-shape");
+const FIXTURES = process.env.HAKO_FIXTURES ?? "/work/shared";
+const CGROUP_PARENT = `/hako-shim-test-${process.pid}`;
+const isRoot = process.getuid?.() === 0;
+const pureV2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
+
+// Docker's defaults (moby/oci/defaults.go, caps/defaults.go)
+const DOCKER_CAPS = [
+  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+  "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+  "CAP_AUDIT_WRITE",
+];
+const DOCKER_CAPS_MASK = "00000000a80425fb";
+const MASKED_PATHS = [
+  "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+  "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+  "/sys/devices/virtual/powercap",
+];
+const READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A spec like the one hakod writes: runc's default mounts, Docker's capabilities and masked/read-only paths. */
+function makeSpec(rootfs: string, id: string, args: string[], opts: { tty?: boolean } = {}): Spec {
+  return {
+    ociVersion: "1.0.2",
+    process: {
+      terminal: opts.tty ?? false,
+      user: { uid: 0, gid: 0 },
+      args,
+      env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=box", "TERM=xterm"],
+      cwd: "/",
+      capabilities: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS },
+      rlimits: [{ type: "RLIMIT_NOFILE", hard: 1048576, soft: 1048576 }],
+      noNewPrivileges: true,
+      oomScoreAdj: 0,
+    },
+    root: { path: rootfs, readonly: false },
+    hostname: "box",
+    mounts: [
+      { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
+      { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"] },
+      { destination: "/dev/pts", type: "devpts", source: "devpts",
+        options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"] },
+      { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"] },
+      { destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+        options: ["ro", "nosuid", "noexec", "nodev"] },
+      { destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"] },
+      { destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"] },
+    ],
+    linux: {
+      namespaces: ["mount", "network", "uts", "pid", "ipc", "cgroup"].map((type) => ({ type })),
+      cgroupsPath: `${CGROUP_PARENT}/${id}`,
+      resources: {
+        devices: [
+          { allow: false, access: "rwm" },
+          { allow: true, type: "c", major: 1, minor: 3, access: "rwm" },
+          { allow: true, type: "c", major: 136, access: "rwm" },
+        ],
+      },
+      maskedPaths: MASKED_PATHS,
+      readonlyPaths: READONLY_PATHS,
+    },
+  };
+}
+
+// ---- rootfs ----
+
+let work = "";
+let rootfs = "";
+let rootfsSource = "";
+
+function extractRootfs(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const layout = path.join(FIXTURES, "images", "busybox-glibc-oci");
+  if (fs.existsSync(layout)) {
+    const blob = (digest: string) => path.join(layout, "blobs", ...digest.split(":"));
+    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8"));
+    const manifest = JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), "utf8"));
+    execFileSync("tar", ["-xzf", blob(manifest.layers[0].digest), "-C", dir]);
+    rootfsSource = `the busybox-glibc OCI layout in ${FIXTURES}`;
+  } else {
+    for (const d of ["bin", "usr/bin", "etc", "tmp", "proc", "sys", "dev"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
+    // the applet links name the binary as the host resolves it (/usr/bin/busybox on a merged-/usr Debian)
+    const real = fs.realpathSync("/bin/busybox");
+    for (const p of new Set(["/bin/busybox", real])) {
+      fs.copyFileSync(real, path.join(dir, p));
+      fs.chmodSync(path.join(dir, p), 0o755);
+    }
+    execFileSync("/bin/busybox", ["--install", "-s", path.join(dir, "bin")]);
+    rootfsSource = "Debian's busybox-static (/bin/busybox)";
+  }
+}
+
+// ---- the shim, as hakod drives it ----
+
+interface ExitRecord {
+  exitCode: number;
+  signal: number;
+  oomKilled: boolean;
+  finishedAt: string;
+}
+
+interface Shim {
+  id: string;
+  dir: string;
+  socket: string;
+  proc: ChildProcess;
+  line: string; // the handshake line
+  stderr: () => string;
+  exited: Promise<number | null>;
+  files: { log: string; exit: string; pid: string };
+}
+
+const live: Shim[] = [];
+let seq = 0;
+
+function shimArgs(dir: string, id: string, socket: string, flags: string[]): string[] {
+  return [
+    "--bundle", dir, "--id", id, "--socket", socket, "--log", path.join(dir, "log"),
+    "--exit-file", path.join(dir, "exit.json"), "--pid-file", path.join(dir, "init.pid"), ...flags,
+  ];
+}
+
+function prepare(args: string[], opts: { tty?: boolean; root?: string; edit?: (s: Spec) => void } = {}) {
+  const id = `t${process.pid}-${++seq}`;
+  const dir = path.join(work, id);
+  fs.mkdirSync(dir);
+  const spec = makeSpec(opts.root ?? rootfs, id, args, { tty: opts.tty });
+  opts.edit?.(spec);
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(spec, null, 2));
+  return { id, dir, socket: `hako-shim-test/${id}` };
+}
+
+async function create(
+  args: string[],
+  opts: { tty?: boolean; stdin?: boolean; root?: string; edit?: (s: Spec) => void } = {},
+): Promise<Shim> {
+  const { id, dir, socket } = prepare(args, opts);
+  const flags = [...(opts.stdin ? ["--stdin"] : []), ...(opts.tty ? ["--tty"] : [])];
+  const proc = spawn(SHIM, shimArgs(dir, id, socket, flags), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  let out = "";
+  const line = await new Promise<string>((resolve) => {
+    proc.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
+    });
+    proc.stdout!.on("end", () => resolve(out));
+  });
+  const shim: Shim = {
+    id, dir, socket, proc, line, exited, stderr: () => err,
+    files: { log: path.join(dir, "log"), exit: path.join(dir, "exit.json"), pid: path.join(dir, "init.pid") },
+  };
+  live.push(shim);
+  return shim;
+}
+
+interface Frame {
+  type: number;
+  payload: Buffer;
+}
+
+class Client {
+  readonly frames: Frame[] = [];
+  private buf = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+  closed = false;
+
+  private constructor(readonly sock: net.Socket) {
+    sock.on("data", (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      while (this.buf.length >= 8 && this.buf.length >= 8 + this.buf.readUInt32BE(4)) {
+        const len = this.buf.readUInt32BE(4);
+        this.frames.push({ type: this.buf[0]!, payload: this.buf.subarray(8, 8 + len) });
+        this.buf = this.buf.subarray(8 + len);
+      }
+      this.wake();
+    });
+    sock.on("error", () => undefined);
+    sock.on("close", () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static connect(name: string): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ path: `\0${name}` });
+      sock.once("error", reject);
+      sock.once("connect", () => resolve(new Client(sock)));
+    });
+  }
+
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  send(type: number, payload: Buffer = Buffer.alloc(0)) {
+    const h = Buffer.alloc(8);
+    h[0] = type;
+    h.writeUInt32BE(payload.length, 4);
+    this.sock.write(Buffer.concat([h, payload]));
+  }
+  start() {
+    this.send(6);
+  }
+  signal(sig: number) {
+    const p = Buffer.alloc(4);
+    p.writeUInt32BE(sig);
+    this.send(7, p);
+  }
+  resize(rows: number, cols: number) {
+    const p = Buffer.alloc(4);
+    p.writeUInt16BE(rows, 0);
+    p.writeUInt16BE(cols, 2);
+    this.send(5, p);
+  }
+
+  output(type: 1 | 2): string {
+    return Buffer.concat(this.frames.filter((f) => f.type === type).map((f) => f.payload)).toString();
+  }
+
+  async until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (this.closed) throw new Error(`connection closed while waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+
+  /** The exit frame; the shim then closes the connection. */
+  async exit(): Promise<ExitRecord> {
+    await this.until(() => this.frames.some((f) => f.type === 3) || this.closed, "the exit frame", 30_000);
+    const f = this.frames.find((x) => x.type === 3);
+    if (!f) throw new Error("connection closed without an exit frame");
+    return JSON.parse(f.payload.toString());
+  }
+}
+
+/** create + connect + start + wait for the exit frame */
+async function run(args: string[], opts: Parameters<typeof create>[1] = {}) {
+  const shim = await create(args, opts);
+  expect(shim.line).toMatch(/^ready \d+$/);
+  const client = await Client.connect(shim.socket);
+  client.start();
+  const exit = await client.exit();
+  return { shim, client, exit, stdout: client.output(1), stderr: client.output(2) };
+}
+
+function controllerDirs(id: string): string[] {
+  if (pureV2) return [path.join("/sys/fs/cgroup", CGROUP_PARENT, id)];
+  return ["memory", "cpu", "pids", "devices", "unified"].map((c) => path.join("/sys/fs/cgroup", c, CGROUP_PARENT, id));
+}
+
+function readLog(file: string): Array<{ stream: number; time: bigint; data: string }> {
+  const buf = fs.readFileSync(file);
+  const records = [];
+  for (let off = 0; off + 16 <= buf.length; ) {
+    const len = buf.readUInt32BE(off + 4);
+    records.push({ stream: buf[off]!, time: buf.readBigUInt64BE(off + 8), data: buf.subarray(off + 16, off + 16 + len).toString() });
+    off += 16 + len;
+  }
+  return records;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!isRoot)("hako-shim", () => {
+  beforeAll(() => {
+    execFileSync("make", ["-s", "-C", HERE, "all", "test-tools"], { stdio: "inherit" });
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "hako-shim-test-"));
+    rootfs = path.join(work, "rootfs");
+    extractRootfs(rootfs);
+    console.log(`hako-shim tests: rootfs from ${rootfsSource}`);
+  });
+
+  // after a failed test: the shim, an orphaned init, the cgroup (once its last task has gone)
+  afterEach(async () => {
+    for (const s of live.splice(0)) {
+      const pid = Number(fs.existsSync(s.files.pid) ? fs.readFileSync(s.files.pid, "utf8") : 0);
+      if (s.proc.pid && alive(s.proc.pid)) s.proc.kill("SIGKILL");
+      if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+      for (const d of controllerDirs(s.id)) {
+        await waitFor(() => {
+          try {
+            fs.rmdirSync(d);
+          } catch (e) {
+            return (e as NodeJS.ErrnoException).code === "ENOENT";
+          }
+          return true;
+        }, `rmdir ${d}`).catch(() => undefined);
+      }
+    }
+  });
+
+  afterAll(() => {
+    const roots = pureV2 ? ["/sys/fs/cgroup"] : fs.readdirSync("/sys/fs/cgroup").map((c) => path.join("/sys/fs/cgroup", c));
+    for (const r of roots) {
+      try {
+        fs.rmdirSync(path.join(r, CGROUP_PARENT));
+      } catch {
+        /* not made in this hierarchy */
+      }
+    }
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs echo hello: stdout frame, exit 0, a log record, the pid and exit files, the cgroup removed", async () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const { shim, exit, stdout } = await run(["echo", "hello"]);
+    expect(stdout).toBe("hello\n");
+    expect(exit).toMatchObject({ exitCode: 0, signal: 0, oomKilled: false });
+    expect(exit.finishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    expect(JSON.parse(fs.readFileSync(shim.files.exit, "utf8"))).toEqual(exit);
+    expect(fs.readFileSync(shim.files.pid, "utf8")).toBe(`${shim.line.split(" ")[1]}\n`);
+    const log = readLog(shim.files.log);
+    expect(log.map((r) => [r.stream, r.data])).toEqual([[1, "hello\n"]]);
+    expect(log[0]!.time).toBeGreaterThanOrEqual(before);
+    expect(await shim.exited).toBe(0);
+    for (const d of controllerDirs(shim.id)) expect(fs.existsSync(d), d).toBe(false);
+  });
+
+  it("relays stderr and the exit code", async () => {
+    const { shim, exit, stdout, stderr } = await run(["sh", "-c", "echo oops >&2; exit 3"]);
+    expect(stderr).toBe("oops\n");
+    expect(stdout).toBe("");
+    expect(exit).toMatchObject({ exitCode: 3, signal: 0 });
+    expect(readLog(shim.files.log).map((r) => [r.stream, r.data])).toEqual([[2, "oops\n"]]);
+  });
+
+  it("gives the container its own pid namespace, hostname, cgroup namespace and loopback-only network", async () => {
+    const { stdout } = await run([
+      "sh", "-c", "echo $$; hostname; ls /sys/class/net; cat /sys/class/net/lo/flags; grep -E '^0::|memory' /proc/self/cgroup",
+    ]);
+    const [pid, host, links, loFlags, ...cgroups] = stdout.trim().split("\n");
+    expect(pid).toBe("1");
+    expect(host).toBe("box");
+    expect(links).toBe("lo");
+    expect(Number(loFlags) & 1).toBe(1); // IFF_UP
+    for (const line of cgroups) expect(line).toMatch(/:\/$/);
+  });
+
+  it("puts init into the container's cgroup in every hierarchy, and the shim in none", async () => {
+    const shim = await create(["sleep", "30"]);
+    const pid = Number(shim.line.split(" ")[1]);
+    const client = await Client.connect(shim.socket);
+    client.start();
+    const mine = fs.readFileSync(`/proc/${pid}/cgroup`, "utf8").trim().split("\n");
+    for (const l of mine.filter((l) => /(memory|pids|cpu|devices|^0:)/.test(l) && !l.includes("name=")))
+      expect(l.endsWith(`${CGROUP_PARENT}/${shim.id}`), l).toBe(true);
+    const shimCgroups = fs.readFileSync(`/proc/${shim.proc.pid}/cgroup`, "utf8");
+    expect(shimCgroups).not.toContain(shim.id);
+    client.signal(9);
+    expect((await client.exit()).exitCode).toBe(137);
+  });
+
+  it("refuses a missing executable with Docker's message and leaves nothing behind", async () => {
+    const shim = await create(["nosuch", "arg"]);
+    expect(shim.line).toBe('error exec: "nosuch": executable file not found in $PATH');
+    expect(await shim.exited).toBe(1);
+    for (const f of Object.values(shim.files)) expect(fs.existsSync(f), f).toBe(false);
+    for (const d of controllerDirs(shim.id)) expect(fs.existsSync(d), d).toBe(false);
+    await expect(Client.connect(shim.socket)).rejects.toThrow();
+  });
+
+  it("refuses a path that does not exist", async () => {
+    const shim = await create(["/bin/nosuch"]);
+    expect(shim.line).toBe('error exec: "/bin/nosuch": stat /bin/nosuch: no such file or directory');
+  });
+
+  it("shows the memory limit inside and enforces it: a process past it is OOM-killed (137)", async () => {
+    const limited = (s: Spec) => {
+      s.linux.resources.memory = { limit: 32 * 1024 * 1024, swap: 32 * 1024 * 1024 };
+    };
+    const file = pureV2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+    const seen = await run(["cat", file], { edit: limited });
+    expect(seen.stdout.trim()).toBe(String(32 * 1024 * 1024));
+
+    const { exit, stdout } = await run(
+      ["sh", "-c", 'x=$(head -c 80000000 /dev/zero | tr "\\0" a); echo survived'],
+      { edit: limited },
+    );
+    expect(stdout).not.toContain("survived");
+    expect(exit).toMatchObject({ exitCode: 137, signal: 9, oomKilled: true });
+  });
+
+  it("enforces the pids limit", async () => {
+    const { stdout } = await run(["sh", "-c", "for i in $(seq 1 30); do sleep 5 & done 2>&1; echo done"], {
+      edit: (s) => (s.linux.resources.pids = { limit: 8 }),
+    });
+    expect(stdout).toMatch(/can't fork|Resource temporarily unavailable/);
+  });
+
+  it("drops capabilities to Docker's default set and sets no_new_privs", async () => {
+    const { stdout } = await run(["sh", "-c", "grep -E '^(CapEff|CapBnd|CapPrm|NoNewPrivs)' /proc/self/status"]);
+    expect(stdout).toContain(`CapEff:\t${DOCKER_CAPS_MASK}`);
+    expect(stdout).toContain(`CapBnd:\t${DOCKER_CAPS_MASK}`);
+    expect(stdout).toContain(`CapPrm:\t${DOCKER_CAPS_MASK}`);
+    expect(stdout).toContain("NoNewPrivs:\t1");
+    const mount = await run(["sh", "-c", "mkdir -p /tmp/m && mount -t tmpfs none /tmp/m"]);
+    expect(mount.exit.exitCode).not.toBe(0);
+  });
+
+  it("switches to the spec's user and groups, with no capabilities left for a non-root user", async () => {
+    const { stdout } = await run(["sh", "-c", "id -u; id -g; id -G; grep CapEff /proc/self/status"], {
+      edit: (s) => (s.process.user = { uid: 1000, gid: 1000, additionalGids: [10, 20] }),
+    });
+    expect(stdout.split("\n").slice(0, 3)).toEqual(["1000", "1000", "1000 10 20"]);
+    expect(stdout).toContain("CapEff:\t0000000000000000");
+  });
+
+  it("clamps an rlimit above the hard limit and says so on the shim's stderr", async () => {
+    const { shim, stdout } = await run(["sh", "-c", "ulimit -n"]);
+    const hard = Number(execFileSync("sh", ["-c", "ulimit -Hn"]).toString().trim());
+    expect(Number(stdout.trim())).toBeLessThanOrEqual(hard);
+    if (hard < 1048576) expect(shim.stderr()).toMatch(/RLIMIT_NOFILE 1048576:1048576 clamped to/);
+  });
+
+  it("masks /proc/kcore and friends, makes /proc/sys and /sys read-only, gives a minimal /dev", async () => {
+    // what this kernel has of Docker's masked paths (/proc/kcore only exists with CONFIG_PROC_KCORE)
+    const present = MASKED_PATHS.filter((p) => fs.existsSync(p));
+    const check = present
+      .map((p) => (fs.statSync(p).isDirectory() ? `echo ${p} $(ls -A ${p} | wc -l)` : `echo ${p} $(wc -c < ${p})`))
+      .join("; ");
+    const { stdout } = await run([
+      "sh", "-c",
+      `${check}; echo 1 > /proc/sys/vm/drop_caches && echo proc-sys-writable; touch /sys/x && echo sysfs-writable; ` +
+        "ls /dev | tr '\\n' ' '; echo; readlink /dev/ptmx; echo hi > /dev/null && head -c 4 /dev/urandom | wc -c",
+    ]);
+    const lines = stdout.split("\n");
+    expect(present.length).toBeGreaterThan(0);
+    expect(lines.slice(0, present.length)).toEqual(present.map((p) => `${p} 0`));
+    expect(stdout).not.toContain("writable");
+    const dev = lines[present.length]!.split(" ");
+    for (const d of ["null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "mqueue", "fd", "stdin", "stdout", "stderr"])
+      expect(dev, d).toContain(d);
+    expect(lines.slice(present.length + 1, present.length + 3)).toEqual(["pts/ptmx", "4"]);
+  });
+
+  it("keeps the root read-only when the spec says so", async () => {
+    const { stdout, exit } = await run(["sh", "-c", "touch /x 2>&1; echo tmp > /dev/shm/ok && cat /dev/shm/ok"], {
+      edit: (s) => (s.root.readonly = true),
+    });
+    expect(stdout).toMatch(/Read-only file system/);
+    expect(stdout).toContain("tmp\n");
+    expect(exit.exitCode).toBe(0);
+  });
+
+  it("delivers signal frames: SIGKILL gives 137, SIGTERM ends a trapping shell with 143", async () => {
+    const killed = await create(["sleep", "100"]);
+    const c1 = await Client.connect(killed.socket);
+    c1.start();
+    await new Promise((r) => setTimeout(r, 100));
+    c1.signal(15); // init without a handler ignores SIGTERM, as Docker's containers do
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(Number(killed.line.split(" ")[1]))).toBe(true);
+    c1.signal(9);
+    expect(await c1.exit()).toMatchObject({ exitCode: 137, signal: 9 });
+
+    const trapping = await create(["sh", "-c", "trap 'exit 143' TERM; echo trapped; sleep 100 & wait"]);
+    const c2 = await Client.connect(trapping.socket);
+    c2.start();
+    await c2.until(() => c2.output(1).includes("trapped"), "the trap");
+    c2.signal(15);
+    expect(await c2.exit()).toMatchObject({ exitCode: 143, signal: 0 });
+  });
+
+  it("feeds stdin frames to the container with --stdin, and closes it on request", async () => {
+    const shim = await create(["cat"], { stdin: true });
+    const client = await Client.connect(shim.socket);
+    client.start();
+    client.send(0, Buffer.from("hello stdin\n"));
+    await client.until(() => client.output(1) === "hello stdin\n", "the echo of stdin");
+    client.send(0, Buffer.from("more"));
+    client.send(4);
+    expect(await client.exit()).toMatchObject({ exitCode: 0 });
+    expect(client.output(1)).toBe("hello stdin\nmore");
+  });
+
+  it("gives stdin /dev/null without --stdin", async () => {
+    const { stdout, exit } = await run(["sh", "-c", "cat; readlink /proc/self/fd/0"]);
+    expect(exit.exitCode).toBe(0);
+    expect(stdout).toBe("/dev/null\n");
+  });
+
+  it("gives a pty from the container's devpts with --tty, sized by resize frames", async () => {
+    const shim = await create(["sh", "-c", "tty; stty size"], { tty: true });
+    const client = await Client.connect(shim.socket);
+    client.resize(30, 100);
+    client.start();
+    expect((await client.exit()).exitCode).toBe(0);
+    expect(client.output(1)).toBe("/dev/pts/0\r\n30 100\r\n");
+    expect(client.output(2)).toBe("");
+  });
+
+  it("with --tty and --stdin, typed input reaches the program through the terminal", async () => {
+    const shim = await create(["sh", "-c", "read line; echo got $line"], { tty: true, stdin: true });
+    const client = await Client.connect(shim.socket);
+    client.start();
+    client.send(0, Buffer.from("hi there\n"));
+    expect((await client.exit()).exitCode).toBe(0);
+    expect(client.output(1)).toBe("hi there\r\ngot hi there\r\n"); // the terminal echoes, then the program
+  });
+
+  it("relays output to every client and survives a client that goes away abruptly", async () => {
+    const shim = await create(["sh", "-c", "i=0; while [ $i -lt 20 ]; do echo line $i; i=$((i+1)); sleep 0.02; done"]);
+    const watcher = await Client.connect(shim.socket);
+    const rude = await Client.connect(shim.socket);
+    watcher.start();
+    await watcher.until(() => watcher.output(1).includes("line 3"), "some output");
+    rude.sock.destroy(); // no goodbye: the socket just goes away
+    expect(await watcher.exit()).toMatchObject({ exitCode: 0 });
+    expect(watcher.output(1).split("\n").filter(Boolean)).toHaveLength(20);
+    expect(readLog(shim.files.log).map((r) => r.data).join("")).toBe(watcher.output(1));
+  });
+
+  it("survives the death (kill -9) of the process that spawned it, and the container finishes normally", async () => {
+    const { id, dir, socket } = prepare(["sh", "-c", "sleep 1; echo finished"]);
+    const args = JSON.stringify(shimArgs(dir, id, socket, []));
+    // a stand-in for hakod: spawns the shim as hakod does, starts the container, reports, then is killed
+    const spawner = `
+      const { spawn } = require("node:child_process"); const net = require("node:net");
+      const p = spawn(${JSON.stringify(SHIM)}, ${args}, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+      p.stdout.once("data", (d) => {
+        const s = net.connect({ path: "\\0" + ${JSON.stringify(socket)} }, () => {
+          s.write(Buffer.from([6, 0, 0, 0, 0, 0, 0, 0]));
+          process.stdout.write(p.pid + " " + d.toString());
+        });
+      });`;
+    const hakod = spawn(process.execPath, ["-e", spawner], { stdio: ["ignore", "pipe", "inherit"] });
+    const report = await new Promise<string>((resolve) => hakod.stdout!.once("data", (d: Buffer) => resolve(d.toString())));
+    const [shimPid, ready] = [Number(report.split(" ")[0]), report.slice(report.indexOf(" ") + 1).trim()];
+    expect(ready).toMatch(/^ready \d+$/);
+    live.push({ id, dir, socket, proc: { pid: shimPid, kill: () => process.kill(shimPid, "SIGKILL") } as never,
+      line: ready, stderr: () => "", exited: Promise.resolve(null),
+      files: { log: path.join(dir, "log"), exit: path.join(dir, "exit.json"), pid: path.join(dir, "init.pid") } });
+    hakod.kill("SIGKILL");
+    await new Promise((r) => hakod.once("exit", r));
+    expect(alive(shimPid)).toBe(true);
+
+    await waitFor(() => fs.existsSync(path.join(dir, "exit.json")), "the exit file");
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "exit.json"), "utf8"))).toMatchObject({ exitCode: 0, signal: 0 });
+    expect(readLog(path.join(dir, "log")).map((r) => r.data)).toEqual(["finished\n"]);
+    await waitFor(() => !alive(shimPid), "the shim to exit");
+  });
+
+  it("reports an execve that fails after start as stderr output and exit 126", async () => {
+    fs.writeFileSync(path.join(rootfs, "not-a-program"), "neither ELF nor a script\n", { mode: 0o755 });
+    const { exit, stderr } = await run(["/not-a-program"]);
+    expect(stderr).toMatch(/^exec: "\/not-a-program": Exec format error\n$/);
+    expect(exit).toMatchObject({ exitCode: 126, signal: 0 });
+  });
+
+  it("joins an existing network namespace given by path", async () => {
+    const first = await create(["sleep", "30"]);
+    const firstPid = Number(first.line.split(" ")[1]);
+    const c1 = await Client.connect(first.socket);
+    c1.start();
+    const { stdout, exit } = await run(["readlink", "/proc/self/ns/net"], {
+      edit: (s) => {
+        s.linux.namespaces = s.linux.namespaces.map((n: { type: string }) =>
+          n.type === "network" ? { type: "network", path: `/proc/${firstPid}/ns/net` } : n,
+        );
+      },
+    });
+    expect(exit.exitCode).toBe(0);
+    expect(stdout.trim()).toBe(fs.readlinkSync(`/proc/${firstPid}/ns/net`));
+    expect(stdout.trim()).not.toBe(fs.readlinkSync("/proc/self/ns/net"));
+    c1.signal(9);
+    await c1.exit();
+  });
+
+  it("refuses a mount destination that leads out of the root through a symlink", async () => {
+    const root = path.join(work, `escape-root-${seq}`);
+    extractRootfs(root);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "hako-escape-target-"));
+    try {
+      fs.symlinkSync(`../../../../../../../../../..${outside}`, path.join(root, "escape"));
+      const shim = await create(["true"], {
+        root,
+        edit: (s) => s.mounts.push({ destination: "/escape/inner", type: "tmpfs", source: "tmpfs", options: [] }),
+      });
+      expect(shim.line).toMatch(/^error .*`\/escape\/inner` leads outside the container's root/);
+      expect(await shim.exited).toBe(1);
+      expect(fs.readdirSync(outside)).toEqual([]);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("resolves an absolute symlink in the root inside the root, as the container sees it", async () => {
+    const root = path.join(work, `abs-root-${seq}`);
+    extractRootfs(root);
+    const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "hako-abs-target-"));
+    try {
+      fs.symlinkSync(hostDir, path.join(root, "abs"));
+      const { stdout, exit } = await run(["sh", "-c", "grep -c \" $(readlink /abs)/sub tmpfs\" /proc/mounts"], {
+        root,
+        edit: (s) => s.mounts.push({ destination: "/abs/sub", type: "tmpfs", source: "tmpfs", options: [] }),
+      });
+      expect(exit.exitCode).toBe(0);
+      expect(stdout.trim()).toBe("1");
+      expect(fs.readdirSync(hostDir)).toEqual([]); // the host's directory was never touched
+      expect(fs.existsSync(path.join(root, hostDir, "sub"))).toBe(true);
+    } finally {
+      fs.rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
+  it("bind-mounts a host directory read-only", async () => {
+    const vol = fs.mkdtempSync(path.join(work, "vol-"));
+    fs.writeFileSync(path.join(vol, "data"), "from the host\n");
+    const { stdout } = await run(["sh", "-c", "cat /data/data; touch /data/new 2>&1"], {
+      edit: (s) => s.mounts.push({ destination: "/data", type: "bind", source: vol, options: ["rbind", "ro"] }),
+    });
+    expect(stdout).toMatch(/^from the host\n.*Read-only file system/s);
+    expect(fs.existsSync(path.join(vol, "new"))).toBe(false);
+  });
+
+  it("rejects a malformed config.json with a clear error", async () => {
+    const { id, dir, socket } = prepare(["true"]);
+    fs.writeFileSync(path.join(dir, "config.json"), '{"process": {"args": ["true"]}, "root": ');
+    const proc = spawn(SHIM, shimArgs(dir, id, socket, []), { stdio: ["ignore", "pipe", "ignore"] });
+    const out = await new Promise<string>((r) => {
+      let s = "";
+      proc.stdout!.on("data", (d: Buffer) => (s += d));
+      proc.on("close", () => r(s));
+    });
+    expect(out).toMatch(/^error config.json|^error invalid JSON/);
+  });
+});
+
+describe("cgroup v2 backend (a directory shaped like a cgroup2 tree, not a real one)", () => {
+  it("delegates controllers and writes memory.max, memory.swap.max, cpu.weight, cpu.max, pids.max", () => {
+    execFileSync("make", ["-s", "-C", HERE, "test-tools"], { stdio: "inherit" });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "hako-cgroup2-shape-"));
+    try {
+      const leaf = path.join(root, "hako", "c1");
+      fs.mkdirSync(leaf, { recursive: true });
+      for (const d of [root, path.join(root, "hako")]) {
+        fs.writeFileSync(path.join(d, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids\n");
+        fs.writeFileSync(path.join(d, "cgroup.subtree_control"), "");
+      }
+      for (const f of ["memory.max", "memory.swap.max", "cpu.weight", "cpu.max", "pids.max"]) fs.writeFileSync(path.join(leaf, f), "");
+      const read = (f: string) => fs.readFileSync(path.join(leaf, f), "utf8");
+      const out = execFileSync(SHAPE, ["v2", root, "/hako/c1", "33554432", "67108864", "512", "50000", "100000", "100"]).toString();
+      expect(out.trim()).toBe(leaf);
+      expect(read("memory.max")).toBe("33554432");
+      expect(read("memory.swap.max")).toBe("33554432"); // OCI swap is memory+swap; v2 wants the swap alone
+      expect(read("cpu.weight")).toBe("20"); // runc: 1 + ((512 - 2) * 9999) / 262142
+      expect(read("cpu.max")).toBe("50000 100000");
+      expect(read("pids.max")).toBe("100");
+      // every controller is enabled on its own; in this shaped tree (plain files) the last write stays
+      expect(fs.readFileSync(path.join(root, "hako", "cgroup.subtree_control"), "utf8")).toBe("+pids");
+
+      execFileSync(SHAPE, ["v2", root, "/hako/c1", "-1", "-", "-", "-", "-", "0"]);
+      expect(read("memory.max")).toBe("max");
+      expect(read("memory.swap.max")).toBe("max");
+      expect(read("pids.max")).toBe("max");
+
+      const bad = spawnSync(SHAPE, ["v2", root, "/hako/../etc", "-", "-", "-", "-", "-", "-"]);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout.toString()).toMatch(/must not contain `\.\.`/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
