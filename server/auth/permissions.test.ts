@@ -1,0 +1,101 @@
+/**
+ * The permission matrix is enforced on every procedure: each one declares an action, and each role the matrix leaves
+ * out of an action is refused (FORBIDDEN, or UNAUTHORIZED when nobody is signed in) with a "denied" audit row.
+ */
+import { TRPCError, type AnyTRPCProcedure } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter, createCaller } from "../routers/_app";
+import { anonymousContext, userContext } from "../testing/contexts";
+import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
+import type { Context } from "../trpc";
+import { isAllowed, isPublic, permissions, roles, type Action } from "./permissions";
+
+interface ProcedureInfo {
+  path: string;
+  action: Action | undefined;
+}
+
+// At runtime `_def.procedures` is flat ("auth.signin" → procedure) although its static type mirrors the nesting.
+const flat = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+const procedures: ProcedureInfo[] = Object.entries(flat).map(
+  ([path, procedure]) => ({ path, action: (procedure._def.meta as { action?: Action } | undefined)?.action }),
+);
+
+/** Calls a procedure by its dotted path, as an HTTP request would, with no input (refusal comes before validation). */
+async function call(ctx: Context, path: string): Promise<unknown> {
+  let target: unknown = createCaller(ctx);
+  for (const segment of path.split(".")) target = (target as Record<string, unknown>)[segment];
+  return (target as (input?: unknown) => Promise<unknown>)(undefined);
+}
+
+async function refusal(ctx: Context, path: string): Promise<TRPCError> {
+  const error = await call(ctx, path).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error, `${path} should be refused`).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}
+
+let temp: TempDatabase;
+beforeAll(async () => {
+  // No engine in this test: calls that pass the check fail fast against a socket that does not exist.
+  process.env.HAKO_HOST = "unix:///nonexistent/hako-permissions-test.sock";
+  temp = await openTempDatabase();
+});
+afterAll(async () => temp.close());
+
+describe("permission matrix", () => {
+  it("every procedure of the app router declares an action from the matrix", () => {
+    expect(procedures.length).toBeGreaterThan(0);
+    for (const { path, action } of procedures) {
+      expect(action, `${path} has no permission`).toBeDefined();
+      expect(Object.keys(permissions), `${path}: unknown action`).toContain(action);
+    }
+  });
+
+  it("every action in the matrix is used by some procedure (no dead entries)", () => {
+    const used = new Set(procedures.map((p) => p.action));
+    for (const action of Object.keys(permissions)) expect(used, action).toContain(action);
+  });
+
+  const guarded = procedures.filter((p): p is ProcedureInfo & { action: Action } => !!p.action && !isPublic(p.action));
+
+  describe.each(roles)("role %s", (role) => {
+    const denied = guarded.filter((p) => !isAllowed(p.action, role));
+    const allowed = guarded.filter((p) => isAllowed(p.action, role));
+    const signedIn = async (path: string) => {
+      const user = await temp.db.user.create({ data: { username: `${role}-${path}-${Math.random().toString(36).slice(2)}`, passwordHash: "x", role } });
+      return { user, ctx: userContext(temp.db, { id: user.id, name: user.username, role }) };
+    };
+
+    it.each(allowed)("passes the check for $path ($action)", async ({ path }) => {
+      const { ctx } = await signedIn(path);
+      // Past the check a call may still fail (no input, no engine here); it must not be a refusal.
+      const error = await call(ctx, path).then(() => undefined, (err: unknown) => err as TRPCError);
+      expect(["FORBIDDEN", "UNAUTHORIZED"]).not.toContain(error?.code);
+      expect(await temp.db.auditEvent.count({ where: { requestId: ctx.request.requestId, outcome: "denied" } })).toBe(0);
+    });
+
+    it.skipIf(denied.length === 0).each(denied)("is refused $path ($action) and the refusal is audited", async ({ path, action }) => {
+      const { user, ctx } = await signedIn(path);
+
+      const error = await refusal(ctx, path);
+      expect(error.code).toBe("FORBIDDEN");
+      expect(error.message).toContain(action);
+
+      const rows = await temp.db.auditEvent.findMany({ where: { requestId: ctx.request.requestId } });
+      expect(rows).toEqual([
+        expect.objectContaining({ action, outcome: "denied", actorId: user.id, actorName: user.username, actorRole: role, sourceIp: "192.0.2.7", userAgent: "vitest" }),
+      ]);
+    });
+  });
+
+  it.each(guarded)("refuses $path to a caller who is not signed in, audited as anonymous", async ({ path, action }) => {
+    const ctx = anonymousContext(temp.db);
+    const error = await refusal(ctx, path);
+    expect(error.code).toBe("UNAUTHORIZED");
+    const rows = await temp.db.auditEvent.findMany({ where: { requestId: ctx.request.requestId } });
+    expect(rows).toEqual([expect.objectContaining({ action, outcome: "denied", actorId: null, actorName: "anonymous" })]);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * The console's tRPC setup, in three parts:
+ *
+ * 1. CONTEXT — what every procedure sees: the database, the signed-in principal (resolved from the session cookie on
+ *    every request), and the request's source IP, user agent and request id (for the audit log).
+ * 2. INITIALISATION — superjson, and an error formatter that exposes zod errors and the request id.
+ * 3. PROCEDURES — `procedure(action)` is the only way to make one. It names the action from the permission matrix
+ *    (auth/permissions.ts), runs the one authorisation check, and for mutations the one audit path. Public procedures
+ *    are those whose action the matrix marks "public".
+ */
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { recordAudit, type AuditActor, type AuditOutcome, type AuditTarget } from "./audit/record";
+import { readCookie, SESSION_COOKIE } from "./auth/cookie";
+import { isAllowed, permissions, type Action } from "./auth/permissions";
+import type { Principal } from "./auth/principal";
+import { resolveSession } from "./auth/sessions";
+import { openDatabase, type Db } from "./db";
+import { requestInfoFromHeaders, type HeaderReader, type RequestInfo } from "./http/request-info";
+import { headerCookies, memoryCookies, type ResponseCookies } from "./http/response-cookies";
+import { summariseZodError } from "./http/zod-summary";
+import { ServiceError, type ServiceErrorKind } from "./services/errors";
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * 1. CONTEXT
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+export interface Context {
+  db: Db;
+  /** null when nobody is signed in (no cookie, or an unknown, expired or disabled session) */
+  principal: Principal | null;
+  sessionId: string | null;
+  request: RequestInfo;
+  cookies: ResponseCookies;
+}
+
+/** Context for an HTTP request (the route handler) or a server component; `resHeaders` carries Set-Cookie back. */
+export async function createContextFromHeaders(opts: { headers: HeaderReader; resHeaders?: Headers; url?: string }): Promise<Context> {
+  const db = await openDatabase(); // the process's one client, opened (and migrated) on first use
+  const request = requestInfoFromHeaders(opts.headers, opts.url);
+  const session = await resolveSession(db, readCookie(opts.headers.get("cookie"), SESSION_COOKIE));
+  return {
+    db,
+    principal: session?.principal ?? null,
+    sessionId: session?.id ?? null,
+    request,
+    cookies: opts.resHeaders ? headerCookies(opts.resHeaders, request.secure) : memoryCookies(),
+  };
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * 2. INITIALISATION
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+interface Meta {
+  action: Action;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      // Unexpected errors may carry internals (SQL, paths); the server log has them, the client gets the request id.
+      const message =
+        error.cause instanceof ZodError
+          ? summariseZodError(error.cause)
+          : error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production"
+            ? `Internal error (request ${ctx?.request.requestId ?? "unknown"}); see the console's log.`
+            : shape.message;
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          requestId: ctx?.request.requestId ?? null,
+          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * 3. PROCEDURES
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+/** What a mutation's handler adds to its audit row: the target it acted on, and the actor when that is only known
+ *  inside the handler (sign-in). Queries get a note too, but only denied queries are audited. */
+export interface AuditNote {
+  target?: AuditTarget;
+  actor?: AuditActor;
+}
+
+const errorCodes: Record<ServiceErrorKind, TRPC_ERROR_CODE_KEY> = {
+  InvalidArgument: "BAD_REQUEST",
+  Unauthenticated: "UNAUTHORIZED",
+  PermissionDenied: "FORBIDDEN",
+  NotFound: "NOT_FOUND",
+  Conflict: "CONFLICT",
+  Unavailable: "SERVICE_UNAVAILABLE",
+};
+
+function actorOf(principal: Principal | null): AuditActor | null {
+  return principal && { id: principal.id, name: principal.name, role: principal.role };
+}
+
+function outcomeOf(error: TRPCError): AuditOutcome {
+  return error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED" ? "denied" : "error";
+}
+
+function auditMessageOf(error: TRPCError): string {
+  if (error.cause instanceof ZodError) return summariseZodError(error.cause);
+  const detail = error.cause instanceof ServiceError ? error.cause.detail : undefined;
+  return detail ? `${error.message} (${detail})` : error.message;
+}
+
+async function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown> {
+  return getRawInput().catch(() => undefined); // an unreadable body is audited without params
+}
+
+/** The one authorisation check. Refusals are audited here, queries included, then answered 401/403. */
+const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  if (!meta) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no permission` });
+  const { principal } = ctx;
+  if (principal && isAllowed(meta.action, principal.role)) return next({ ctx: { principal } });
+
+  const code = principal ? "FORBIDDEN" : "UNAUTHORIZED";
+  const message = principal
+    ? `Permission ${meta.action} is required; your role ${principal.role} does not have it.`
+    : "Sign in to continue.";
+  await recordAudit(ctx.db, {
+    actor: actorOf(principal),
+    action: meta.action,
+    params: await rawInputOf(getRawInput),
+    outcome: "denied",
+    message,
+    source: ctx.request,
+  });
+  throw new TRPCError({ code, message });
+});
+
+/** The one audit path for mutations: one row per call, whatever its outcome. */
+const audit = t.middleware(async ({ ctx, meta, type, getRawInput, next }) => {
+  const note: AuditNote = {};
+  const result = await next({ ctx: { audit: note } });
+  if (type !== "mutation" || !meta) return result;
+  await recordAudit(ctx.db, {
+    actor: note.actor ?? actorOf(ctx.principal),
+    action: meta.action,
+    target: note.target,
+    params: await rawInputOf(getRawInput),
+    outcome: result.ok ? "ok" : outcomeOf(result.error),
+    message: result.ok ? null : auditMessageOf(result.error),
+    source: ctx.request,
+  });
+  return result;
+});
+
+/** Services raise ServiceError; this is the edge where it becomes a tRPC code. */
+const translateErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof ServiceError) throw new TRPCError({ code: errorCodes[cause.kind], message: cause.message, cause });
+  return result;
+});
+
+const publicBuilder = t.procedure.use(audit).use(translateErrors);
+const authedBuilder = t.procedure.use(authorize).use(audit).use(translateErrors);
+
+type PublicAction = { [A in Action]: (typeof permissions)[A] extends "public" ? A : never }[Action];
+type ProcedureFor<A extends Action> = A extends PublicAction ? typeof publicBuilder : typeof authedBuilder;
+
+/**
+ * Starts a procedure that performs `action`. For non-public actions the handler's `ctx.principal` is non-null and
+ * allowed by the matrix; every mutation is audited with `ctx.audit`'s target.
+ */
+export function procedure<A extends Action>(action: A): ProcedureFor<A> {
+  const builder = permissions[action] === "public" ? publicBuilder : authedBuilder;
+  return builder.meta({ action }) as ProcedureFor<A>;
+}
