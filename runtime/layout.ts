@@ -90,9 +90,16 @@ export class Layout {
   /** cgroup path (absolute, below each controller's root) of one container. */
   cgroupPath(id: string): string { return `/hako-${this.instance}/${id}`; }
   cgroupParent(): string { return `/hako-${this.instance}`; }
-  /** Abstract unix socket name (without the leading NUL) where a container's hako-shim listens. */
-  shimSocket(id: string): string { return `hako-${this.instance}/${id.slice(0, 32)}`; }
+  /**
+   * Abstract unix socket name (without the leading NUL) where a container's hako-shim listens. Always exactly 107
+   * bytes, filling sun_path: Node 20 pads an abstract name with NULs to the whole of sun_path when it connects, so
+   * a shim that binds the name with its exact length is reachable only when the name leaves no room for padding.
+   */
+  shimSocket(id: string): string { return `hako-${this.instance}/${id}`.padEnd(SHIM_SOCKET_NAME_BYTES, "."); }
 }
+
+/** sizeof(sockaddr_un.sun_path) minus the leading NUL of an abstract name */
+const SHIM_SOCKET_NAME_BYTES = 107;
 
 function hexOf(digest: string): string {
   const i = digest.indexOf(":");

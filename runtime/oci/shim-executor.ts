@@ -1,0 +1,237 @@
+/**
+ * The hako-shim executor: one detached hako-shim per task (runtime/native/README.md defines its command line, start
+ * handshake, socket frames and files). hakod keeps one socket connection per task and fans the output frames out to
+ * its listeners; the exit frame (or, when the connection is lost, the exit file) ends the task.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { readFile, unlink } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
+import { EngineError, internal, invalidArgument } from "../errors.js";
+import type { Layout } from "../layout.js";
+import type { CreateTaskRequest, Executor, ExitStatus, OutputListener, Task } from "./executor.js";
+import { encodeFrame, encodeResize, encodeSignal, FrameDecoder, FrameType } from "./frames.js";
+
+export function defaultShimPath(): string {
+  return process.env.HAKO_SHIM ?? fileURLToPath(new URL("../native/out/hako-shim", import.meta.url));
+}
+
+export class ShimExecutor implements Executor {
+  readonly name = "hako-shim";
+
+  constructor(private readonly layout: Layout, readonly path: string = defaultShimPath()) {}
+
+  async create(req: CreateTaskRequest): Promise<Task> {
+    const { layout } = this;
+    // an exit file left by an earlier run of this container must not be mistaken for this task's
+    await unlink(layout.exitFile(req.id)).catch(() => undefined);
+    const args = [
+      "--bundle", req.bundle,
+      "--id", req.id,
+      "--socket", layout.shimSocket(req.id),
+      "--log", req.logFile,
+      "--exit-file", layout.exitFile(req.id),
+      "--pid-file", layout.initPidFile(req.id),
+    ];
+    if (req.stdin) args.push("--stdin");
+    if (req.tty) args.push("--tty");
+
+    // The shim's own diagnostics go to a file: it outlives hakod, so it must not write to a pipe hakod holds.
+    const errFd = openSync(layout.shimLogFile(req.id), "a");
+    let line: string;
+    try {
+      const child = spawn(this.path, args, { detached: true, stdio: ["ignore", "pipe", errFd] });
+      line = await handshake(child.stdout as NodeJS.ReadableStream, child);
+      child.unref();
+    } finally {
+      closeSync(errFd);
+    }
+    if (line.startsWith("error ")) throw startError(line.slice(6));
+    const m = /^ready (\d+)$/.exec(line);
+    if (!m) throw internal(`hako-shim: unexpected handshake ${JSON.stringify(line)}`);
+    const socket = await connectShim(layout.shimSocket(req.id));
+    if (!socket) throw internal("hako-shim is ready but does not accept connections");
+    return new ShimTask(req.id, Number(m[1]), socket, layout.exitFile(req.id));
+  }
+
+  async adopt(id: string): Promise<Task | null> {
+    const socket = await connectShim(this.layout.shimSocket(id));
+    if (!socket) return null;
+    const pid = Number((await readFile(this.layout.initPidFile(id), "utf8").catch(() => "0")).trim()) || 0;
+    return new ShimTask(id, pid, socket, this.layout.exitFile(id));
+  }
+
+  readExit(id: string): Promise<ExitStatus | null> {
+    return readExitFile(this.layout.exitFile(id));
+  }
+}
+
+/**
+ * Errors from the runtime are the user's when they are about the command (Docker answers 400 then, and the CLI turns
+ * "not found"/"permission denied" into exit codes 127/126).
+ */
+function startError(message: string): EngineError {
+  const m = `failed to create task for container: ${message}`;
+  const lower = message.toLowerCase();
+  if (/executable file not found|no such file or directory|permission denied|not a directory/.test(lower)) {
+    return invalidArgument(m);
+  }
+  return internal(m);
+}
+
+function handshake(stdout: NodeJS.ReadableStream, child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    let done = false;
+    const finish = (err: Error | null, line?: string): void => {
+      if (done) return;
+      done = true;
+      stdout.removeAllListeners("data");
+      (stdout as unknown as Socket).destroy?.();
+      if (err) reject(err);
+      else resolve(line ?? "");
+    };
+    stdout.setEncoding("utf8");
+    stdout.on("data", (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) finish(null, buf.slice(0, nl));
+    });
+    stdout.on("end", () => {
+      if (buf.length > 0) finish(null, buf);
+      else finish(internal("hako-shim exited without a handshake (see shim.log in the container's directory)"));
+    });
+    child.once("error", (err) => finish(internal(`cannot run hako-shim: ${err.message}`, err)));
+  });
+}
+
+/** Connects to a shim's abstract socket; null when nobody listens there (the shim is gone). */
+function connectShim(name: string): Promise<Socket | null> {
+  return new Promise((resolve) => {
+    const socket = connect({ path: `\0${name}` });
+    const onError = (): void => {
+      socket.destroy();
+      resolve(null);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      socket.setNoDelay?.(true);
+      resolve(socket);
+    });
+  });
+}
+
+export async function readExitFile(path: string): Promise<ExitStatus | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+  return parseExit(text);
+}
+
+export function parseExit(text: string): ExitStatus | null {
+  try {
+    const j = JSON.parse(text) as Partial<ExitStatus>;
+    if (typeof j.exitCode !== "number") return null;
+    return {
+      exitCode: j.exitCode,
+      signal: typeof j.signal === "number" ? j.signal : 0,
+      oomKilled: j.oomKilled === true,
+      finishedAt: typeof j.finishedAt === "string" ? j.finishedAt : new Date().toISOString(),
+    };
+  } catch {
+    return null;
+  }
+}
+
+class ShimTask implements Task {
+  readonly exited: Promise<ExitStatus>;
+  private readonly listeners = new Set<OutputListener>();
+  private readonly decoder = new FrameDecoder();
+  private resolveExit!: (s: ExitStatus) => void;
+  private done = false;
+  private released = false;
+
+  constructor(readonly id: string, readonly pid: number, private readonly socket: Socket, exitFile: string) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", () => undefined); // 'close' follows
+    socket.on("close", () => {
+      if (this.done || this.released) return;
+      // The shim went away without an exit frame: it writes the exit file before closing, so look there.
+      void readExitFile(exitFile).then((s) => {
+        this.finish(s ?? {
+          exitCode: 255,
+          signal: 0,
+          oomKilled: false,
+          finishedAt: new Date().toISOString(),
+          error: "hako-shim exited without recording the container's exit status",
+        });
+      });
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const f of this.decoder.push(chunk)) {
+      if (f.type === FrameType.Stdout || f.type === FrameType.Stderr) {
+        for (const l of this.listeners) l(f.type, f.payload);
+      } else if (f.type === FrameType.Exit) {
+        const s = parseExit(f.payload.toString("utf8"));
+        this.finish(s ?? { exitCode: 255, signal: 0, oomKilled: false, finishedAt: new Date().toISOString(),
+          error: "hako-shim sent an unreadable exit status" });
+      }
+    }
+  }
+
+  private finish(s: ExitStatus): void {
+    if (this.done) return;
+    this.done = true;
+    this.listeners.clear();
+    this.socket.destroy();
+    this.resolveExit(s);
+  }
+
+  private send(frame: Buffer): void {
+    if (!this.done && !this.socket.destroyed) this.socket.write(frame);
+  }
+
+  start(): Promise<void> {
+    this.send(encodeFrame(FrameType.Start));
+    return Promise.resolve();
+  }
+
+  kill(signal: number): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (!this.socket.destroyed) this.socket.write(encodeSignal(signal));
+    return Promise.resolve();
+  }
+
+  onOutput(listener: OutputListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  writeStdin(data: Buffer): void {
+    // the shim's stdin frames are bounded by its buffer; keep frames modest
+    for (let off = 0; off < data.length; off += 65536) {
+      this.send(encodeFrame(FrameType.Stdin, data.subarray(off, off + 65536)));
+    }
+  }
+
+  closeStdin(): void {
+    this.send(encodeFrame(FrameType.CloseStdin));
+  }
+
+  resize(rows: number, cols: number): void {
+    this.send(encodeResize(rows, cols));
+  }
+
+  release(): void {
+    this.released = true;
+    this.socket.destroy();
+  }
+}
