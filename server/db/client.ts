@@ -6,6 +6,9 @@
  * difference the cast hides is PostgreSQL-only query options (e.g. `mode: "insensitive"`), which console code thereby
  * cannot use, keeping it portable across the two.
  */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
 import { adapterFactoryFor } from "./adapters";
 import { parseDatabaseUrl, resolveDatabaseUrl } from "./database-url";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
@@ -50,6 +53,8 @@ export async function closeDatabase(): Promise<void> {
 
 async function connect(url: string): Promise<Db> {
   const target = parseDatabaseUrl(url);
+  // SQLite creates the file but not its directory; without this the wasm engine reports only "External error".
+  if (target.provider === "sqlite") mkdirSync(path.dirname(target.file), { recursive: true });
   await migrateDeploy(url);
   const adapter = adapterFactoryFor(target);
   const db = target.provider === "sqlite" ? new SqlitePrismaClient({ adapter }) : (new PostgresPrismaClient({ adapter }) as unknown as Db);

@@ -9,7 +9,7 @@ export const DEFAULT_CONSOLE_DATA_DIR = "/var/lib/hako/console";
  * mode (the parent is usually hakod's data root), and an existing directory's mode is left as the operator set it.
  */
 export function consoleDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const dir = path.resolve(env.HAKO_CONSOLE_DATA || DEFAULT_CONSOLE_DATA_DIR);
+  const dir = path.resolve(/*turbopackIgnore: true*/ env.HAKO_CONSOLE_DATA || DEFAULT_CONSOLE_DATA_DIR);
   mkdirSync(path.dirname(dir), { recursive: true });
   try {
     mkdirSync(dir, { mode: 0o700 });
