@@ -24,7 +24,7 @@ if [ -z "${HAKO_TEST_POSTGRES_URL:-}" ] && [ -z "${HAKO_SKIP_POSTGRES:-}" ]; the
   export HAKO_TEST_POSTGRES_URL
 fi
 
-out="$root/test-results"; mkdir -p "$out"
+out="$root/.hako/test-reports"; mkdir -p "$out"  # not test-results/: Playwright empties that at start
 echo "== type-check"; npx tsc --noEmit
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== vitest"
