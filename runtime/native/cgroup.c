@@ -195,7 +195,7 @@ cgroup_join_self (const struct hako_cgroup *cg, int in_v2, hako_error_t *err)
     {
       int v2 = cg->hierarchies[i].controllers == NULL;
       cleanup_free char *file = NULL;
-      if (v2 && in_v2)
+      if ((v2 && in_v2) || cg->dirs[i] == NULL)
         continue;
       /* init is single-threaded: moving this thread moves the process */
       file = hako_asprintf ("%s/%s", cg->dirs[i], v2 ? "cgroup.procs" : "tasks");
@@ -224,7 +224,7 @@ cgroup_oom_killed (struct hako_cgroup *cg)
 }
 
 void
-cgroup_destroy (struct hako_cgroup *cg)
+cgroup_free (struct hako_cgroup *cg)
 {
   size_t i;
 
@@ -232,9 +232,26 @@ cgroup_destroy (struct hako_cgroup *cg)
     return;
   for (i = 0; i < cg->n_hierarchies; i++)
     {
+      if (cg->dirs)
+        free (cg->dirs[i]);
+      free (cg->hierarchies[i].mountpoint);
+      free (cg->hierarchies[i].controllers);
+    }
+  free (cg->dirs);
+  free (cg->hierarchies);
+  free (cg);
+}
+
+void
+cgroup_destroy (struct hako_cgroup *cg)
+{
+  size_t i;
+
+  for (i = 0; cg && cg->dirs && i < cg->n_hierarchies; i++)
+    {
       int tries;
       /* tasks that have just been killed can take a moment to leave the cgroup */
-      for (tries = 0; cg->dirs && cg->dirs[i] && tries < 200; tries++)
+      for (tries = 0; cg->dirs[i] && tries < 200; tries++)
         {
           struct timespec ts = { 0, 5 * 1000 * 1000 };
           if (rmdir (cg->dirs[i]) == 0 || errno == ENOENT)
@@ -246,14 +263,68 @@ cgroup_destroy (struct hako_cgroup *cg)
             }
           nanosleep (&ts, NULL);
         }
-      if (cg->dirs)
-        free (cg->dirs[i]);
-      free (cg->hierarchies[i].mountpoint);
-      free (cg->hierarchies[i].controllers);
     }
-  free (cg->dirs);
-  free (cg->hierarchies);
-  free (cg);
+  cgroup_free (cg);
+}
+
+/* "4:cpu,cpuacct:/hako/c1" names hierarchy h when it holds h's first controller; "0::/hako/c1" the cgroup2 one */
+static int
+line_names (const struct hako_cgroup_hierarchy *h, const char *controllers)
+{
+  cleanup_free char *mine = h->controllers ? hako_xstrdup (h->controllers) : NULL;
+  cleanup_free char *theirs = hako_xstrdup (controllers);
+  char *save = NULL, *tok;
+
+  if (h->controllers == NULL || *controllers == '\0')
+    return h->controllers == NULL && *controllers == '\0';
+  mine[strcspn (mine, ",")] = '\0';
+  for (tok = strtok_r (theirs, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    if (strcmp (tok, mine) == 0)
+      return 1;
+  return 0;
+}
+
+static int
+dirs_of_pid (struct hako_cgroup *cg, pid_t pid, hako_error_t *err)
+{
+  cleanup_free char *file = hako_asprintf ("/proc/%d/cgroup", (int) pid);
+  cleanup_free char *text = NULL;
+  char *line, *save = NULL;
+  size_t i;
+
+  if (hako_read_file (file, &text, NULL, err) < 0)
+    return -1;
+  for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char *controllers = strchr (line, ':'), *path;
+      if (controllers == NULL || (path = strchr (++controllers, ':')) == NULL)
+        continue;
+      *path++ = '\0';
+      for (i = 0; i < cg->n_hierarchies; i++)
+        if (cg->dirs[i] == NULL && line_names (&cg->hierarchies[i], controllers))
+          cg->dirs[i] = hako_asprintf ("%s%s", cg->hierarchies[i].mountpoint, strcmp (path, "/") ? path : "");
+    }
+  return 0;
+}
+
+int
+cgroup_open (const char *path, pid_t pid, struct hako_cgroup **out, hako_error_t *err)
+{
+  struct hako_cgroup *cg = hako_xcalloc (1, sizeof *cg);
+  size_t i;
+
+  if (find_hierarchies (cg, err) < 0 || (path && check_path (path, err) < 0))
+    goto fail;
+  cg->dirs = hako_xcalloc (cg->n_hierarchies, sizeof (char *));
+  if (path == NULL && dirs_of_pid (cg, pid, err) < 0)
+    goto fail;
+  for (i = 0; path && i < cg->n_hierarchies; i++)
+    cg->dirs[i] = hako_asprintf ("%s%s", cg->hierarchies[i].mountpoint, path);
+  *out = cg;
+  return 0;
+fail:
+  cgroup_free (cg);
+  return -1;
 }
 
 /* In the container, after unshare(CLONE_NEWCGROUP): each hierarchy's root is now the container's own cgroup. */

@@ -1,5 +1,6 @@
 /* The shim's side of creating a container: clone init into new namespaces (and, on cgroup2, its cgroup), wait
- * until it is ready to exec. The setup channel is a SOCK_SEQPACKET pair; every message is one type byte plus text:
+ * until it is ready to exec (container_spawn also starts an exec'd process, exec.c). The setup channel is a
+ * SOCK_SEQPACKET pair; every message is one type byte plus text:
  *   shim -> init:  'S' (start: exec now)
  *   init -> shim:  'W' text (a warning for the shim's stderr), 'R' (ready; carries the pty master with --tty),
  *                  'E' text (setup or exec failed)
@@ -125,16 +126,26 @@ abort_init (struct hako_container *c)
   c->pidfd = c->sync_fd = c->pty_master = -1;
 }
 
+struct init_args {
+  const struct hako_spec *spec;
+  const struct hako_cgroup *cg;
+  const struct hako_stdio *stdio;
+};
+
+static void
+init_child (void *arg, int sync_fd, int in_v2)
+{
+  const struct init_args *a = arg;
+  init_main (a->spec, a->cg, a->stdio, sync_fd, in_v2);
+}
+
 int
 container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const struct hako_stdio *stdio,
                   struct hako_container *c, hako_error_t *err)
 {
-  struct clone3_args args;
-  cleanup_close int v2_dir = cgroup_v2_dir_fd (cg);
-  int sv[2], pidfd = -1, type;
+  struct init_args a = { spec, cg, stdio };
   uint64_t flags = 0;
   size_t i;
-  char text[4096];
 
   c->pid = 0;
   c->pidfd = c->sync_fd = c->pty_master = -1;
@@ -146,6 +157,20 @@ container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const st
   for (i = 0; i < spec->n_namespaces; i++)
     if (spec->namespaces[i].path == NULL && spec->namespaces[i].flag != CLONE_NEWCGROUP)
       flags |= (uint64_t) spec->namespaces[i].flag;
+  return container_spawn (flags, cg, init_child, &a, c, err);
+}
+
+int
+container_spawn (uint64_t flags, const struct hako_cgroup *cg, hako_child_fn fn, void *arg,
+                 struct hako_container *c, hako_error_t *err)
+{
+  struct clone3_args args;
+  cleanup_close int v2_dir = cg ? cgroup_v2_dir_fd (cg) : -1;
+  int sv[2], pidfd = -1, type;
+  char text[4096];
+
+  c->pid = 0;
+  c->pidfd = c->sync_fd = c->pty_master = -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return hako_make_error (err, errno, "socketpair");
 
@@ -162,7 +187,7 @@ container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const st
   c->pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
   if (c->pid < 0 && v2_dir >= 0 && (errno == E2BIG || errno == EINVAL))
     {
-      /* a kernel before 5.7: init joins the cgroup2 directory through cgroup.procs instead */
+      /* a kernel before 5.7: the child joins the cgroup2 directory through cgroup.procs instead */
       args.flags &= ~CLONE_INTO_CGROUP;
       close (v2_dir);
       v2_dir = -1;
@@ -173,12 +198,13 @@ container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const st
       c->pid = 0;
       close (sv[0]);
       close (sv[1]);
-      return hako_make_error (err, errno, "clone the container's init");
+      return hako_make_error (err, errno, "clone the container's process");
     }
   if (c->pid == 0)
     {
       close (sv[0]);
-      init_main (spec, cg, stdio, sv[1], v2_dir >= 0);
+      fn (arg, sv[1], v2_dir >= 0);
+      _exit (1);
     }
   close (sv[1]);
   c->sync_fd = sv[0];
@@ -203,13 +229,11 @@ container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const st
           if (type == 'E')
             hako_make_error (err, 0, "%s", text);
           else
-            hako_make_error (err, type < 0 ? errno : 0, "the container's init exited during setup");
-          goto fail;
+            hako_make_error (err, type < 0 ? errno : 0, "the container's process exited during setup");
+          abort_init (c);
+          return -1;
         }
     }
-fail:
-  abort_init (c);
-  return -1;
 }
 
 int

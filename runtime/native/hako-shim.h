@@ -58,6 +58,8 @@ struct json_value {
   int is_integer;    /* number written without fraction or exponent, and fits int64 */
   int64_t integer;
   double number;
+  int is_uint64;     /* a non-negative integer that fits uint64 (exact, where `number` may round) */
+  uint64_t uint64;
   char *string;      /* NUL-terminated UTF-8; an embedded \u0000 is refused */
   size_t len;        /* items of an array or members of an object */
   char **keys;       /* object member names */
@@ -105,6 +107,8 @@ struct hako_resources {
   size_t n_devices;
 };
 
+struct hako_seccomp;
+
 struct hako_spec {
   /* process */
   int terminal;
@@ -138,11 +142,14 @@ struct hako_spec {
   char **masked_paths;   /* NULL-terminated */
   char **readonly_paths; /* NULL-terminated */
   unsigned long rootfs_propagation;
+  struct hako_seccomp *seccomp; /* linux.seccomp compiled; NULL: unconfined */
 };
 
 /* Reads DIR/config.json; relative paths (root.path, bind sources) are made absolute against the bundle. */
 int spec_load (const char *bundle, struct hako_spec **out, hako_error_t *err);
 void spec_free (struct hako_spec *spec);
+/* An OCI `process` object alone (hako-shim exec --process FILE): a spec with only the process fields set. */
+int spec_load_process (const char *path, struct hako_spec **out, hako_error_t *err);
 /* Typed members of a config.json object: 0 when absent (out untouched), 1 when read, -1 on a wrong type. */
 int spec_get_string (const struct json_value *o, const char *key, const char *field, char **out, hako_error_t *err);
 int spec_get_bool (const struct json_value *o, const char *key, const char *field, int *out, hako_error_t *err);
@@ -155,6 +162,47 @@ int spec_type_error (hako_error_t *err, const char *field, const char *want);
 int spec_parse_linux (const struct json_value *linux_, struct hako_spec *spec, hako_error_t *err);
 /* The namespace entry of this CLONE_NEW* type, or NULL when the spec does not list it. */
 const struct hako_namespace *spec_namespace (const struct hako_spec *spec, int flag);
+
+/* ---- seccomp (seccomp.c: linux.seccomp -> rules; seccomp_bpf.c: rules -> classic BPF; seccomp_syscalls.c) ---- */
+
+enum hako_seccomp_op { SECCOMP_CMP_NE, SECCOMP_CMP_LT, SECCOMP_CMP_LE, SECCOMP_CMP_EQ, SECCOMP_CMP_GE, SECCOMP_CMP_GT,
+                       SECCOMP_CMP_MASKED_EQ };
+/* args[index] OP value, on all 64 bits; MASKED_EQ: (args[index] & value) == value_two */
+struct hako_seccomp_cmp {
+  unsigned index;
+  enum hako_seccomp_op op;
+  uint64_t value, value_two;
+};
+/* When every comparison holds (none: always), the action (SECCOMP_RET_* and data) decides; for one syscall the
+ * first matching rule in the spec's order wins. */
+struct hako_seccomp_rule {
+  uint32_t nr, action;
+  size_t order, n_cmps;
+  struct hako_seccomp_cmp cmps[6];
+};
+/* The compiler's input (x86_64). enosys_above: syscalls numbered above it get ENOSYS (runc's stub); -1: none. */
+struct hako_seccomp_rules {
+  uint32_t default_action;
+  int64_t enosys_above;
+  struct hako_seccomp_rule *rules;
+  size_t n_rules;
+};
+struct sock_filter;
+struct hako_seccomp {
+  unsigned flags;              /* SECCOMP_FILTER_FLAG_* */
+  struct sock_filter *program; /* classic BPF, ready for seccomp(2) */
+  unsigned short len;
+};
+/* linux.seccomp (NULL or JSON null: *out = NULL, unconfined) -> a compiled filter; from a FILE holding that object
+ * or a whole config.json (its linux.seccomp) */
+int seccomp_parse (const struct json_value *seccomp, struct hako_seccomp **out, hako_error_t *err);
+int seccomp_parse_file (const char *path, struct hako_seccomp **out, hako_error_t *err);
+int seccomp_compile (const struct hako_seccomp_rules *rules, struct hako_seccomp *out, hako_error_t *err);
+int seccomp_load (const struct hako_seccomp *sc, hako_error_t *err); /* seccomp(2): needs no_new_privs or SYS_ADMIN */
+void seccomp_free (struct hako_seccomp *sc);
+/* The native (x86_64) number of a syscall name, -1 when this build's table does not know it; the table by index. */
+int seccomp_syscall_number (const char *name);
+const char *seccomp_syscall_at (size_t i, int *nr);
 
 /* ---- capabilities (caps.c) ---- */
 
@@ -179,6 +227,10 @@ struct hako_cgroup {
 /* with the hierarchies already filled in (cgroup_create finds the host's; a test can point at a directory) */
 int cgroup_create_in (struct hako_cgroup *cg, const char *path, const struct hako_resources *res, hako_error_t *err);
 int cgroup_create (const char *path, const struct hako_resources *res, struct hako_cgroup **out, hako_error_t *err);
+/* An existing cgroup (for exec), nothing made: `path` in every hierarchy, or, with path NULL, the cgroups that
+ * process `pid` is in (/proc/PID/cgroup). Free it with cgroup_free(), which leaves the directories alone. */
+int cgroup_open (const char *path, pid_t pid, struct hako_cgroup **out, hako_error_t *err);
+void cgroup_free (struct hako_cgroup *cg);
 /* The container's cgroup2 directory (unified or hybrid) for clone3's CLONE_INTO_CGROUP; -1 when there is none. */
 int cgroup_v2_dir_fd (const struct hako_cgroup *cg);
 /* Run by init itself, first thing: into the container's cgroup in every hierarchy (but the cgroup2 one when
@@ -210,6 +262,7 @@ int mounts_remount_ro (const char *path, hako_error_t *err);
 
 /* From the propagation of / to pivot_root (spec mounts, /dev); then, inside, the masked and read-only paths. */
 int rootfs_prepare (const struct hako_spec *spec, const struct hako_cgroup *cg, hako_error_t *err);
+/* the pty of the container's init: process_open_pty, and bound over /dev/console */
 int rootfs_open_pty (int *master, int *slave, hako_error_t *err);
 int rootfs_finish (const struct hako_spec *spec, hako_error_t *err);
 
@@ -230,6 +283,11 @@ struct hako_container {
  * not: the error is init's own message; init is then killed and reaped). */
 int container_create (const struct hako_spec *spec, struct hako_cgroup *cg, const struct hako_stdio *stdio,
                       struct hako_container *out, hako_error_t *err);
+/* clone3 with `flags` (CLONE_NEW*) into cg's cgroup2 directory (if any), run fn (which never returns; in_v2: born
+ * in that directory) in the child, and wait for its 'R'. */
+typedef void (*hako_child_fn) (void *arg, int sync_fd, int in_v2);
+int container_spawn (uint64_t flags, const struct hako_cgroup *cg, hako_child_fn fn, void *arg,
+                     struct hako_container *out, hako_error_t *err);
 int container_start (struct hako_container *c, hako_error_t *err);
 /* After start: reads the init's exec failure, if any, from the setup channel (NULL when exec succeeded). */
 char *container_exec_error (struct hako_container *c);
@@ -237,6 +295,13 @@ char *container_exec_error (struct hako_container *c);
 /* init's side (init.c), never returns. in_v2: clone3 has already put init into the cgroup2 directory. */
 void init_main (const struct hako_spec *spec, const struct hako_cgroup *cg, const struct hako_stdio *stdio,
                 int sync_fd, int in_v2) __attribute__ ((noreturn));
+/* Shared by a container's init and an exec'd process (init.c); init_process_setup is the process's own settings:
+ * oom_score_adj, rlimits, umask, signals, user and capabilities, cwd, the executable's path, no_new_privs, seccomp */
+int init_setup_stdio (const struct hako_stdio *stdio, int tty, hako_error_t *err);
+int init_become_terminal_owner (int slave, hako_error_t *err);
+int init_process_setup (const struct hako_spec *spec, int sync_fd, char **exe, hako_error_t *err);
+/* Reports ready (handing over the pty master, if any), waits for start, execs; never returns. */
+void init_exec (const struct hako_spec *spec, int sync_fd, int master, const char *exe) __attribute__ ((noreturn));
 /* the setup channel between the shim and init (container.c) */
 int sync_send (int fd, char type, const char *text, int pass_fd);
 int sync_recv (int fd, char *text, size_t size, int *passed_fd);
@@ -244,6 +309,8 @@ int sync_recv (int fd, char *text, size_t size, int *passed_fd);
 int process_setup_rlimits (const struct hako_spec *spec, char **warnings, hako_error_t *err);
 int process_find_executable (const struct hako_spec *spec, char **out, hako_error_t *err);
 int process_loopback_up (hako_error_t *err);
+/* A pty from the devpts instance at /dev/pts (the container's, once inside): master and slave, both close-on-exec. */
+int process_open_pty (int *master, int *slave, hako_error_t *err);
 
 /* ---- io: the socket, stdio pipes, log and exit records (io.c) ---- */
 
@@ -251,8 +318,11 @@ enum hako_frame_type { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAM
                        FRAME_RESIZE = 5, FRAME_START = 6, FRAME_SIGNAL = 7 };
 
 struct hako_options {
-  char *bundle, *id, *socket_name, *log_path, *exit_path, *pid_path;
+  char *bundle, *id, *socket_name, *log_path, *exit_path, *pid_path; /* log and pid file optional for exec */
   int open_stdin, tty;
+  int exec; /* hako-shim exec, with: */
+  pid_t target_pid;
+  char *process_path, *seccomp_path, *cgroup_path;
 };
 
 struct hako_io {
@@ -265,7 +335,7 @@ struct hako_io {
 int io_listen (const char *name, int out[2], hako_error_t *err);
 /* pipes for the container's stdio; the child's ends go into *child */
 int io_make_pipes (const struct hako_options *opts, struct hako_io *io, struct hako_stdio *child, hako_error_t *err);
-/* buf: 16 free bytes for the record header, then len bytes of output */
+/* buf: 16 free bytes for the record header, then len bytes of output (no log: log_fd -1) */
 int io_log_record (int log_fd, int stream, char *buf, size_t len);
 void io_frame_header (unsigned char h[8], int type, size_t len);
 
@@ -311,5 +381,19 @@ int client_read (struct hako_client *cl, hako_frame_fn on_frame, void *ctx);
 /* Runs until the container's init has exited and its output is drained; fills *exit. */
 int relay_run (const struct hako_options *opts, struct hako_io *io, struct hako_container *c,
                struct hako_cgroup *cg, struct hako_exit *exit, hako_error_t *err);
+
+/* ---- exec: a process in a running container (exec.c: the shim's side; exec_init.c: the process's side) ---- */
+
+struct hako_exec_target {
+  pid_t pid;                             /* the container's init, in the host's pid namespace */
+  int pidfd, ns_fds[6];                  /* cgroup, ipc, uts, net, mnt (joined by the process), pid (by the shim) */
+  int has_oom_score_adj, oom_score_adj;  /* init's, for a process spec without oomScoreAdj */
+};
+
+/* Everything up to the handshake line (like main.c's create), and the process's side up to execve. */
+int exec_create (struct hako_options *opts, struct hako_io *io, struct hako_container *c, hako_error_t *err);
+void exec_init_main (const struct hako_spec *spec, const struct hako_exec_target *target,
+                     const struct hako_cgroup *cg, const struct hako_stdio *stdio, int sync_fd, int in_v2)
+    __attribute__ ((noreturn));
 
 #endif

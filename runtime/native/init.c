@@ -1,5 +1,6 @@
 /* The container's init, between clone and execve. It moves itself into its cgroup, builds the container around
- * itself, reports ready (or why not), waits for start and becomes the container's process. */
+ * itself, reports ready (or why not), waits for start and becomes the container's process. The last steps, the
+ * process's own settings and the handshake, are shared with an exec'd process (exec_init.c). */
 #include "hako-shim.h"
 
 #include <errno.h>
@@ -14,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-setup_stdio (const struct hako_stdio *stdio, int tty, hako_error_t *err)
+int
+init_setup_stdio (const struct hako_stdio *stdio, int tty, hako_error_t *err)
 {
   cleanup_close int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   int fds[3] = { stdio->stdin_fd, stdio->stdout_fd, stdio->stderr_fd }, i;
@@ -99,8 +100,8 @@ make_cwd (const struct hako_spec *spec)
     hako_error_free (&ignored); /* chdir below says what is wrong */
 }
 
-static int
-become_terminal_owner (int slave, hako_error_t *err)
+int
+init_become_terminal_owner (int slave, hako_error_t *err)
 {
   int i;
 
@@ -119,7 +120,6 @@ setup (const struct hako_spec *spec, const struct hako_cgroup *cg, const struct 
 {
   const struct hako_namespace *net = spec_namespace (spec, CLONE_NEWNET);
   const struct hako_namespace *cgns = spec_namespace (spec, CLONE_NEWCGROUP);
-  cleanup_free char *warnings = NULL;
   cleanup_close int slave = -1;
 
   /* the cgroup first, so that everything init does is accounted to the container; then its namespace, whose
@@ -128,7 +128,7 @@ setup (const struct hako_spec *spec, const struct hako_cgroup *cg, const struct 
     return -1;
   if (cgns && cgns->path == NULL && unshare (CLONE_NEWCGROUP) < 0)
     return hako_make_error (err, errno, "unshare the cgroup namespace");
-  if (setup_stdio (stdio, spec->terminal, err) < 0 || join_namespaces (spec, err) < 0)
+  if (init_setup_stdio (stdio, spec->terminal, err) < 0 || join_namespaces (spec, err) < 0)
     return -1;
   if (setsid () < 0)
     return hako_make_error (err, errno, "setsid");
@@ -137,25 +137,13 @@ setup (const struct hako_spec *spec, const struct hako_cgroup *cg, const struct 
   if (rootfs_prepare (spec, cg, err) < 0)
     return -1;
   make_cwd (spec);
-  if (spec->terminal && (rootfs_open_pty (master, &slave, err) < 0 || become_terminal_owner (slave, err) < 0))
+  if (spec->terminal && (rootfs_open_pty (master, &slave, err) < 0 || init_become_terminal_owner (slave, err) < 0))
     return -1;
   if (!spec->terminal && stdio->stdin_fd < 0 && reopen_null_stdin (err) < 0)
     return -1;
-  if (rootfs_finish (spec, err) < 0 || set_names (spec, err) < 0 || set_oom_score_adj (spec, err) < 0
-      || process_setup_rlimits (spec, &warnings, err) < 0)
+  if (rootfs_finish (spec, err) < 0 || set_names (spec, err) < 0)
     return -1;
-  if (warnings)
-    sync_send (sync_fd, 'W', warnings, -1);
-  umask (spec->has_umask ? spec->umask : 022);
-  if (caps_apply_with_user (spec, err) < 0)
-    return -1;
-  if (chdir (spec->cwd) < 0)
-    return hako_make_error (err, errno, "chdir to the working directory `%s`", spec->cwd);
-  if (process_find_executable (spec, exe, err) < 0)
-    return -1;
-  if (spec->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return hako_make_error (err, errno, "prctl PR_SET_NO_NEW_PRIVS");
-  return 0;
+  return init_process_setup (spec, sync_fd, exe, err);
 }
 
 static void
@@ -171,30 +159,69 @@ reset_signals (void)
   sigprocmask (SIG_SETMASK, &all, NULL);
 }
 
+/* The seccomp filter comes as late as it can, so that the profile need not allow what the runtime does: with
+ * no_new_privs, last (only the handshake's sendmsg and recvmsg, and execve, follow it). Without no_new_privs,
+ * loading a filter takes CAP_SYS_ADMIN, which the process may be about to lose: it is loaded before the switch of
+ * user and capabilities, as runc does, and the profile must also allow those calls (Docker's does). */
+int
+init_process_setup (const struct hako_spec *spec, int sync_fd, char **exe, hako_error_t *err)
+{
+  cleanup_free char *warnings = NULL;
+  int early = spec->seccomp && !spec->no_new_privileges;
+
+  if (set_oom_score_adj (spec, err) < 0 || process_setup_rlimits (spec, &warnings, err) < 0)
+    return -1;
+  if (warnings)
+    sync_send (sync_fd, 'W', warnings, -1);
+  umask (spec->has_umask ? spec->umask : 022);
+  reset_signals ();
+  if (early && seccomp_load (spec->seccomp, err) < 0)
+    return -1;
+  if (caps_apply_with_user (spec, err) < 0)
+    return -1;
+  if (chdir (spec->cwd) < 0)
+    return hako_make_error (err, errno, "chdir to the working directory `%s`", spec->cwd);
+  if (process_find_executable (spec, exe, err) < 0)
+    return -1;
+  if (spec->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return hako_make_error (err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+  if (spec->seccomp && !early && seccomp_load (spec->seccomp, err) < 0)
+    return -1;
+  return 0;
+}
+
+void
+init_exec (const struct hako_spec *spec, int sync_fd, int master, const char *exe)
+{
+  hako_error_t err = NULL;
+  int e;
+
+  if (sync_send (sync_fd, 'R', NULL, master) < 0)
+    _exit (1);
+  if (master >= 0)
+    close (master);
+  /* EOF instead of 'S' means the shim gave up on this process */
+  if (sync_recv (sync_fd, NULL, 0, NULL) != 'S')
+    _exit (1);
+  execve (exe, spec->args, spec->env);
+  e = errno;
+  hako_make_error (&err, e, "exec: \"%s\"", spec->args[0]);
+  sync_send (sync_fd, 'E', err->msg, -1);
+  _exit (e == ENOENT ? 127 : 126);
+}
+
 void
 init_main (const struct hako_spec *spec, const struct hako_cgroup *cg, const struct hako_stdio *stdio, int sync_fd,
            int in_v2)
 {
   hako_error_t err = NULL;
   char *exe = NULL;
-  int master = -1, e;
+  int master = -1;
 
   if (setup (spec, cg, stdio, sync_fd, in_v2, &master, &exe, &err) < 0)
     {
       sync_send (sync_fd, 'E', err->msg, -1);
       _exit (1);
     }
-  if (sync_send (sync_fd, 'R', NULL, master) < 0)
-    _exit (1);
-  if (master >= 0)
-    close (master);
-  /* EOF instead of 'S' means the shim gave up on this container */
-  if (sync_recv (sync_fd, NULL, 0, NULL) != 'S')
-    _exit (1);
-  reset_signals ();
-  execve (exe, spec->args, spec->env);
-  e = errno;
-  hako_make_error (&err, e, "exec: \"%s\"", spec->args[0]);
-  sync_send (sync_fd, 'E', err->msg, -1);
-  _exit (e == ENOENT ? 127 : 126);
+  init_exec (spec, sync_fd, master, exe);
 }

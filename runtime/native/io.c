@@ -102,6 +102,8 @@ io_log_record (int log_fd, int stream, char *buf, size_t len)
   uint64_t ns = hako_now_ns ();
   size_t off = 0;
 
+  if (log_fd < 0)
+    return 0;
   h[0] = (unsigned char) stream;
   h[1] = h[2] = h[3] = 0;
   put_be32 (h + 4, (uint32_t) len);

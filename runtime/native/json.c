@@ -193,6 +193,10 @@ parse_number (struct parser *ps, struct json_value *v, hako_error_t *err)
       errno = 0;
       v->integer = strtoll (buf, NULL, 10);
       v->is_integer = errno == 0;
+      errno = 0;
+      if (buf[0] != '-')
+        v->uint64 = strtoull (buf, NULL, 10);
+      v->is_uint64 = buf[0] != '-' && errno == 0;
     }
   return 0;
 }

@@ -1,4 +1,5 @@
-/* hako-shim: the command line, the start handshake on stdout, detaching, and the exit record (README.md). */
+/* hako-shim: the command line (a container, or `exec` for a process in a running one), the start handshake on
+ * stdout, detaching, and the exit record (README.md). */
 #include "hako-shim.h"
 
 #include <errno.h>
@@ -60,6 +61,59 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
   return 0;
 }
 
+#define EXEC_USAGE                                                                                                   \
+  "usage: hako-shim exec --pid PID --process FILE --socket NAME --exit-file FILE [--log FILE] [--pid-file FILE] "   \
+  "[--seccomp FILE] [--cgroup PATH] [--stdin] [--tty]"
+
+static int
+parse_exec_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
+{
+  static const struct option longopts[] = {
+    { "pid", required_argument, NULL, 'P' }, { "process", required_argument, NULL, 'r' },
+    { "socket", required_argument, NULL, 's' }, { "log", required_argument, NULL, 'l' },
+    { "exit-file", required_argument, NULL, 'e' }, { "pid-file", required_argument, NULL, 'p' },
+    { "seccomp", required_argument, NULL, 'S' }, { "cgroup", required_argument, NULL, 'c' },
+    { "stdin", no_argument, NULL, 'I' }, { "tty", no_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
+  };
+  const char *pid = NULL, *process = NULL, *log = NULL, *exit_file = NULL, *pid_file = NULL, *seccomp = NULL;
+  char *end = NULL;
+  int c;
+
+  o->exec = 1;
+  opterr = 0;
+  optind = 2; /* after "exec" */
+  while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 'P': pid = optarg; break;
+      case 'r': process = optarg; break;
+      case 's': o->socket_name = optarg; break;
+      case 'l': log = optarg; break;
+      case 'e': exit_file = optarg; break;
+      case 'p': pid_file = optarg; break;
+      case 'S': seccomp = optarg; break;
+      case 'c': o->cgroup_path = optarg; break;
+      case 'I': o->open_stdin = 1; break;
+      case 'T': o->tty = 1; break;
+      default: return hako_make_error (err, 0, "usage: unknown option `%s`", argv[optind - 1]);
+      }
+  if (!pid || !process || !o->socket_name || !exit_file || optind != argc)
+    return hako_make_error (err, 0, EXEC_USAGE);
+  o->target_pid = (pid_t) strtol (pid, &end, 10);
+  if (*pid == '\0' || *end != '\0' || o->target_pid <= 0)
+    return hako_make_error (err, 0, "bad --pid `%s`", pid);
+  /* the shim moves to / below: every path becomes absolute first */
+  o->process_path = hako_absolute_path (process);
+  o->exit_path = hako_absolute_path (exit_file);
+  o->log_path = log ? hako_absolute_path (log) : NULL;
+  o->pid_path = pid_file ? hako_absolute_path (pid_file) : NULL;
+  o->seccomp_path = seccomp ? hako_absolute_path (seccomp) : NULL;
+  if (!o->process_path || !o->exit_path || (log && !o->log_path) || (pid_file && !o->pid_path)
+      || (seccomp && !o->seccomp_path))
+    return hako_make_error (err, errno, "getcwd");
+  return 0;
+}
+
 static void
 options_free (struct hako_options *o)
 {
@@ -67,6 +121,8 @@ options_free (struct hako_options *o)
   free (o->log_path);
   free (o->exit_path);
   free (o->pid_path);
+  free (o->process_path);
+  free (o->seccomp_path);
 }
 
 static void
@@ -80,7 +136,30 @@ detach_stdio (void)
     close (null);
 }
 
-/* Up to the handshake line. On failure nothing is left behind: init reaped, cgroup removed. */
+/* After the process is ready: its pty, the log, the pid file. The files come last, so that a failure before leaves
+ * none of them; on a failure here the process is killed (main reaps it). */
+static int
+open_files (const struct hako_options *o, struct hako_io *io, struct hako_container *c, hako_error_t *err)
+{
+  char pid[32];
+
+  if (o->tty)
+    {
+      io->out_fd = c->pty_master;
+      fcntl (io->out_fd, F_SETFL, O_NONBLOCK);
+      if (o->open_stdin)
+        io->in_fd = c->pty_master;
+    }
+  snprintf (pid, sizeof pid, "%d\n", (int) c->pid);
+  if (o->log_path && (io->log_fd = open (o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0)
+    hako_make_error (err, errno, "open the log `%s`", o->log_path);
+  else if (!o->pid_path || hako_write_file_atomic (o->pid_path, pid, strlen (pid), 0, err) == 0)
+    return 0;
+  kill (c->pid, SIGKILL);
+  return -1;
+}
+
+/* Up to the container's process being ready. On failure nothing is left behind: init reaped, cgroup removed. */
 static int
 create (struct hako_options *o, struct hako_io *io, struct hako_cgroup **cg, struct hako_container *c,
         hako_error_t *err)
@@ -88,7 +167,6 @@ create (struct hako_options *o, struct hako_io *io, struct hako_cgroup **cg, str
   struct hako_spec *spec = NULL;
   struct hako_stdio child = { -1, -1, -1 };
   cleanup_free char *cgroup_path = NULL;
-  char pid[32];
   int ret = -1;
 
   if (spec_load (o->bundle, &spec, err) < 0)
@@ -101,22 +179,7 @@ create (struct hako_options *o, struct hako_io *io, struct hako_cgroup **cg, str
     goto out;
   if (io_make_pipes (o, io, &child, err) < 0 || container_create (spec, *cg, &child, c, err) < 0)
     goto out;
-  if (o->tty)
-    {
-      io->out_fd = c->pty_master;
-      fcntl (io->out_fd, F_SETFL, O_NONBLOCK);
-      if (o->open_stdin)
-        io->in_fd = c->pty_master;
-    }
-  /* the files come last, so that a failure before leaves none of them */
-  snprintf (pid, sizeof pid, "%d\n", (int) c->pid);
-  io->log_fd = open (o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (io->log_fd < 0)
-    hako_make_error (err, errno, "open the log `%s`", o->log_path);
-  else if (hako_write_file_atomic (o->pid_path, pid, strlen (pid), 0, err) == 0)
-    ret = 0;
-  if (ret < 0)
-    kill (c->pid, SIGKILL); /* main reaps it */
+  ret = 0;
 out:
   /* init holds its own copies now */
   if (child.stdin_fd >= 0)
@@ -146,7 +209,11 @@ main (int argc, char **argv)
   if (getsid (0) != getpid ())
     setsid (); /* survives hakod's death (it normally spawns us as a session leader already) */
 
-  if (parse_args (argc, argv, &opts, &err) < 0 || chdir ("/") < 0 || create (&opts, &io, &cg, &c, &err) < 0)
+  if (argc > 1 && strcmp (argv[1], "exec") == 0)
+    ret = parse_exec_args (argc, argv, &opts, &err) < 0 || chdir ("/") < 0 || exec_create (&opts, &io, &c, &err) < 0;
+  else
+    ret = parse_args (argc, argv, &opts, &err) < 0 || chdir ("/") < 0 || create (&opts, &io, &cg, &c, &err) < 0;
+  if (ret || open_files (&opts, &io, &c, &err) < 0)
     {
       if (c.pid > 0)
         waitpid (c.pid, NULL, 0);

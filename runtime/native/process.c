@@ -1,7 +1,9 @@
-/* The container process's own settings, applied in init: rlimits, the executable's path, the loopback device. */
+/* The container process's own settings, applied in init: rlimits, the executable's path, the loopback device,
+ * a pty. */
 #include "hako-shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,5 +117,25 @@ process_loopback_up (hako_error_t *err)
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
     return hako_make_error (err, errno, "bring lo up");
+  return 0;
+}
+
+int
+process_open_pty (int *master, int *slave, hako_error_t *err)
+{
+  char name[64];
+  int unlock = 0, n;
+
+  *master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (*master < 0)
+    *master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (*master < 0)
+    return hako_make_error (err, errno, "open /dev/pts/ptmx");
+  if (ioctl (*master, TIOCSPTLCK, &unlock) < 0 || ioctl (*master, TIOCGPTN, &n) < 0)
+    return hako_make_error (err, errno, "unlock the pty");
+  snprintf (name, sizeof name, "/dev/pts/%d", n);
+  *slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (*slave < 0)
+    return hako_make_error (err, errno, "open `%s`", name);
   return 0;
 }

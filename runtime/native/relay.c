@@ -384,7 +384,9 @@ relay_run (const struct hako_options *opts, struct hako_io *io, struct hako_cont
   exit_->finished_ns = hako_now_ns ();
   cgroup_destroy (cg);
   json = io_exit_json (exit_);
-  if (hako_write_file_atomic (opts->exit_path, json, strlen (json), 1, err) < 0)
+  /* a container's exit status survives a power loss; an exec's need not (Docker keeps execs in memory only), and
+   * its fsyncs would be most of an exec's latency */
+  if (hako_write_file_atomic (opts->exit_path, json, strlen (json), !opts->exec, err) < 0)
     ret = -1;
   finish_clients (&r, json);
   return ret < 0 ? -1 : 0;

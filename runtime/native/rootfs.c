@@ -114,20 +114,14 @@ int
 rootfs_open_pty (int *master, int *slave, hako_error_t *err)
 {
   char name[64];
-  int unlock = 0, n, fd;
+  int fd, n;
 
-  *master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*master < 0)
-    *master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*master < 0)
-    return hako_make_error (err, errno, "open /dev/pts/ptmx");
-  if (ioctl (*master, TIOCSPTLCK, &unlock) < 0 || ioctl (*master, TIOCGPTN, &n) < 0)
-    return hako_make_error (err, errno, "unlock the pty");
-  snprintf (name, sizeof name, "/dev/pts/%d", n);
-  *slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (*slave < 0)
-    return hako_make_error (err, errno, "open `%s`", name);
+  if (process_open_pty (master, slave, err) < 0)
+    return -1;
   /* /dev/console is the container's terminal, as with runc */
+  if (ioctl (*master, TIOCGPTN, &n) < 0)
+    return hako_make_error (err, errno, "the pty's number");
+  snprintf (name, sizeof name, "/dev/pts/%d", n);
   fd = open ("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd >= 0)
     {

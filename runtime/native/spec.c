@@ -69,7 +69,7 @@ spec_get_uint (const struct json_value *o, const char *key, const char *field, u
   /* uint64 values above INT64_MAX (e.g. an unlimited rlimit) arrive as non-integral doubles */
   if (v->type != JSON_NUMBER || v->number < 0)
     return spec_type_error (err, field, "a non-negative integer");
-  *out = v->is_integer ? (uint64_t) v->integer : v->number >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t) v->number;
+  *out = v->is_uint64 ? v->uint64 : v->number >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t) v->number;
   return 1;
 }
 
@@ -290,6 +290,29 @@ fail:
   return -1;
 }
 
+int
+spec_load_process (const char *path, struct hako_spec **out, hako_error_t *err)
+{
+  cleanup_free char *text = NULL;
+  struct json_value *doc = NULL;
+  struct hako_spec *spec = hako_xcalloc (1, sizeof *spec);
+  size_t len;
+
+  /* what the rest of the shim expects of a spec: NULL-terminated lists, even when empty */
+  spec->masked_paths = hako_xcalloc (1, sizeof (char *));
+  spec->readonly_paths = hako_xcalloc (1, sizeof (char *));
+  if (hako_read_file (path, &text, &len, err) < 0 || json_parse (text, len, &doc, err) < 0
+      || parse_process (doc, spec, err) < 0)
+    {
+      json_free (doc);
+      spec_free (spec);
+      return -1;
+    }
+  json_free (doc);
+  *out = spec;
+  return 0;
+}
+
 static void
 free_strv (char **v)
 {
@@ -330,6 +353,7 @@ spec_free (struct hako_spec *spec)
   free (spec->resources.devices);
   free_strv (spec->masked_paths);
   free_strv (spec->readonly_paths);
+  seccomp_free (spec->seccomp);
   free (spec);
 }
 

@@ -1,4 +1,5 @@
-/* config.json, the `linux` section: namespaces, cgroup path and resources, masked and read-only paths. */
+/* config.json, the `linux` section: namespaces, cgroup path and resources, masked and read-only paths, seccomp
+ * (seccomp.c). */
 #include "hako-shim.h"
 
 #include <sched.h>
@@ -127,7 +128,8 @@ spec_parse_linux (const struct json_value *l, struct hako_spec *spec, hako_error
       || parse_namespaces (json_get (l, "namespaces"), spec, err) < 0
       || parse_resources (json_get (l, "resources"), &spec->resources, err) < 0
       || spec_get_strings (l, "maskedPaths", "linux.maskedPaths", &spec->masked_paths, NULL, err) < 0
-      || spec_get_strings (l, "readonlyPaths", "linux.readonlyPaths", &spec->readonly_paths, NULL, err) < 0)
+      || spec_get_strings (l, "readonlyPaths", "linux.readonlyPaths", &spec->readonly_paths, NULL, err) < 0
+      || seccomp_parse (json_get (l, "seccomp"), &spec->seccomp, err) < 0)
     return -1;
   return 0;
 }
