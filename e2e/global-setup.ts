@@ -6,5 +6,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.HAKO_E2E_URL = stack.consoleUrl;
   process.env.HAKO_E2E_ENGINE = stack.engineHost;
   process.env.HAKO_E2E_ENGINE_PID = String(stack.enginePid);
+  process.env.HAKO_E2E_DATABASE_URL = stack.databaseUrl;
+  process.env.HAKO_E2E_CONSOLE_DATA = stack.consoleData;
   return () => stack.stop();
 }

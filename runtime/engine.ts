@@ -17,6 +17,14 @@ import { ShimExecutor } from "./oci/shim-executor.js";
 import { ALL_CAPABILITIES } from "./oci/spec.js";
 import { mountsUnder, unmount } from "./snapshot/overlay.js";
 import type { ImageStore } from "./store/image-store.js";
+import { installRunHooks, type RunHooks } from "./containers/run-hooks.js";
+import { defaultInitPath } from "./containers/run-spec.js";
+import { defaultSecurity, type SecurityDefaults } from "./security/container-security.js";
+import { LocalVolumeStore } from "./volumes/local-store.js";
+import type { VolumeStore } from "./volumes/volume.js";
+import { Registries, type RegistryOptions } from "./distribution/registry/settings.js";
+import { EventBus } from "./events/bus.js";
+import { ExecManager } from "./containers/exec-manager.js";
 
 // ---- logging ----
 
@@ -148,9 +156,26 @@ export interface EngineOptions {
   /** the image store over this data root (runtime/store) */
   images: (layout: Layout) => ImageStore;
   executor?: (layout: Layout) => Executor;
+  /** how to reach registries (`--insecure-registry`, transfer limits); Docker's defaults when omitted */
+  registry?: Partial<RegistryOptions>;
+  /** the default seccomp profile and no_new_privs of containers (hakod --seccomp-profile, --no-new-privileges) */
+  security?: SecurityDefaults;
+  /** the static init binary of `run --init` (default runtime/init/out/hako-init) */
+  initPath?: string;
 }
 
 export class Engine {
+  /** registry settings and the state registry clients share (distribution/registry/settings.ts) */
+  registries: Registries = new Registries();
+  /** the engine's events (events/bus.ts): subsystems publish, GET /events reads */
+  events: EventBus = EventBus.inMemory();
+  /** volumes (volumes/volume.ts) */
+  volumes!: VolumeStore;
+  /** the run options' hooks: health monitors, the exec they probe with (containers/run-hooks.ts) */
+  run!: RunHooks;
+  /** `docker exec` (containers/exec-manager.ts); also the health checks' probe runner */
+  execs!: ExecManager;
+
   private constructor(
     readonly layout: Layout,
     readonly identity: EngineIdentity,
@@ -173,13 +198,27 @@ export class Engine {
     const executor = opts.executor ? opts.executor(layout) : new ShimExecutor(layout);
     const images = opts.images(layout);
     const store = new ContainerStore(layout);
-    const containers = new ContainerManager({ layout, images, executor, cgroups, store, host, log });
+    const events = await EventBus.open(layout.eventsFile(), log);
+    const containers = new ContainerManager({ layout, images, executor, cgroups, store, host, log, events });
+    const volumes = new LocalVolumeStore(layout);
+    const run = installRunHooks({ containers, volumes, store, layout, log, events,
+      security: opts.security ?? defaultSecurity(), initPath: opts.initPath ?? defaultInitPath() });
+    await volumes.init();
     images.setInUse((imageId) => containers.imageUser(imageId));
     await images.init();
     await containers.init();
+    const execs = new ExecManager({ containers, layout, executor, host, log, events });
+    await execs.init();
+    run.setProbeRunner(execs);
     log.info("engine ready", { root: layout.root, id: identity.id.slice(0, 12), cgroups: `v${cgroups.version}`,
       containers: containers.list().length });
-    return new Engine(layout, identity, images, containers, executor, cgroups, host, log);
+    const engine = new Engine(layout, identity, images, containers, executor, cgroups, host, log);
+    if (opts.registry) engine.registries = new Registries(opts.registry);
+    engine.events = events;
+    engine.volumes = volumes;
+    engine.run = run;
+    engine.execs = execs;
+    return engine;
   }
 
   /**
@@ -188,6 +227,8 @@ export class Engine {
    */
   async close(): Promise<void> {
     this.containers.shutdown();
+    this.run?.health.stopAll();
+    this.events.close();
     await this.cgroups.remove(this.layout.cgroupParent());
   }
 }

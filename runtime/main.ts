@@ -3,19 +3,33 @@
  * running when it stops (their shims hold them) and are re-adopted by the next start.
  *
  *   hakod [--data-root DIR] [--host unix:///PATH.sock] [--log-level debug|info|warn|error]
+ *         [--insecure-registry HOST[:PORT]|CIDR]… [--max-concurrent-downloads N] [--max-concurrent-uploads N]
  *
- * Environment: HAKO_DATA_ROOT, HAKO_HOST, HAKO_LOG_LEVEL (flags win).
+ *         [--runtime hako|runc]
+ *
+ * Environment: HAKO_DATA_ROOT, HAKO_HOST, HAKO_LOG_LEVEL, HAKO_RUNTIME (flags win).
  */
 import { pathToFileURL } from "node:url";
 import { createApiServer, listenUnix } from "./api/server.js";
 import { ENGINE_VERSION } from "./api/system.js";
 import { createLogger, Engine, parseLogLevel } from "./engine.js";
 import { LocalImageStore } from "./store/local-image-store.js";
+import { loadSecurityDefaults } from "./security/container-security.js";
+import { parseRuntimeName, RuntimeExecutor, type RuntimeName } from "./oci/runtimes.js";
+import { Registries, type RegistryOptions } from "./distribution/registry/settings.js";
 
 export interface HakodOptions {
   dataRoot: string;
   socketPath: string;
   logLevel: string;
+  /** registry settings given as flags (absent: Docker's defaults) */
+  registry?: Partial<RegistryOptions>;
+  /** containers' default seccomp profile: a Docker-format profile file, or "unconfined" (absent: the built-in one) */
+  seccompProfile?: string;
+  /** no_new_privs for every container that does not choose (dockerd --no-new-privileges) */
+  noNewPrivileges?: boolean;
+  /** the OCI runtime of containers started from now on (absent: hako, i.e. hako-shim itself); oci/runtimes.ts */
+  runtime?: RuntimeName;
 }
 
 const USAGE = `Usage: hakod [--data-root DIR] [--host unix:///PATH.sock] [--log-level LEVEL]
@@ -23,6 +37,15 @@ const USAGE = `Usage: hakod [--data-root DIR] [--host unix:///PATH.sock] [--log-
   --data-root DIR     where images and containers live (default /var/lib/hako; env HAKO_DATA_ROOT)
   -H, --host ADDR     the API socket, unix:///path (default unix:///run/hako/hako.sock; env HAKO_HOST)
   --log-level LEVEL   debug, info, warn or error (default info; env HAKO_LOG_LEVEL)
+  --insecure-registry HOST[:PORT]|CIDR
+                      a registry reached over plain HTTP besides loopback (repeatable)
+  --max-concurrent-downloads N   layers downloaded at once per pull (default 3)
+  --max-concurrent-uploads N     layers uploaded at once per push (default 5)
+  --seccomp-profile FILE|unconfined
+                      containers' default seccomp profile (Docker's format; default: the built-in allow-list)
+  --no-new-privileges containers get no_new_privs unless they say otherwise
+  --runtime hako|runc the OCI runtime that creates new containers: hako-shim itself, or runc driven by hako-shim
+                      (default hako; env HAKO_RUNTIME; runc from PATH or HAKO_RUNC)
   -v, --version       print the version
 `;
 
@@ -30,6 +53,13 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   let dataRoot = env.HAKO_DATA_ROOT || "/var/lib/hako";
   let host = env.HAKO_HOST || "unix:///run/hako/hako.sock";
   let logLevel = env.HAKO_LOG_LEVEL || "info";
+  let runtime = env.HAKO_RUNTIME || undefined;
+  const registry: Partial<RegistryOptions> = {};
+  const security: Pick<HakodOptions, "seccompProfile" | "noNewPrivileges"> = {};
+  const positive = (flag: string, v: string): number => {
+    if (!/^[1-9]\d*$/.test(v)) throw new Error(`${flag} needs a positive number, not ${JSON.stringify(v)}`);
+    return Number(v);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf("=");
@@ -46,6 +76,12 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case "--host": host = value(); break;
       case "--log-level":
       case "-l": logLevel = value(); break;
+      case "--insecure-registry": registry.insecureRegistries = [...(registry.insecureRegistries ?? []), value()]; break;
+      case "--max-concurrent-downloads": registry.maxConcurrentDownloads = positive(flag, value()); break;
+      case "--max-concurrent-uploads": registry.maxConcurrentUploads = positive(flag, value()); break;
+      case "--seccomp-profile": security.seccompProfile = value(); break;
+      case "--no-new-privileges": security.noNewPrivileges = true; break;
+      case "--runtime": runtime = value(); break;
       case "-h":
       case "--help": return "help";
       case "-v":
@@ -54,7 +90,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     }
   }
   parseLogLevel(logLevel);
-  return { dataRoot, socketPath: socketPathOf(host), logLevel };
+  if (registry.insecureRegistries) new Registries(registry); // refuses malformed entries now, not at the first pull
+  return { dataRoot, socketPath: socketPathOf(host), logLevel, ...(Object.keys(registry).length > 0 ? { registry } : {}),
+    ...security, ...(runtime !== undefined ? { runtime: parseRuntimeName(runtime) } : {}) };
 }
 
 /** `unix:///run/hako/hako.sock` → `/run/hako/hako.sock` (a bare absolute path is accepted too). */
@@ -81,7 +119,9 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) process.stderr.write("hakod: warning: not running as root; containers will not start\n");
 
   const log = createLogger(parseLogLevel(parsed.logLevel));
-  const engine = await Engine.open({ dataRoot: parsed.dataRoot, log, images: (layout) => new LocalImageStore(layout) });
+  const engine = await Engine.open({ dataRoot: parsed.dataRoot, log, images: (layout) => new LocalImageStore(layout),
+    registry: parsed.registry, security: await loadSecurityDefaults(parsed),
+    executor: (layout) => new RuntimeExecutor(layout, parsed.runtime ?? "hako") });
   const server = createApiServer(engine);
   await listenUnix(server, parsed.socketPath);
   log.info("hakod listening", { host: `unix://${parsed.socketPath}`, version: ENGINE_VERSION, pid: process.pid });

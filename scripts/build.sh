@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 make -s -C runtime/native
+make -s -C runtime/init
 
 bash scripts/prisma-generate.sh
 

@@ -3,8 +3,8 @@
 #   scripts/system-deps.sh run    what the engine and console need to run
 #   scripts/system-deps.sh test   plus what the test suite needs (a browser, a PostgreSQL, reference tools)
 set -euo pipefail
-run_pkgs=(gcc make libc6-dev util-linux mount attr)
-test_pkgs=(chromium postgresql busybox-static runc curl)
+run_pkgs=(gcc make libc6-dev util-linux mount attr procps)
+test_pkgs=(chromium postgresql busybox-static runc curl docker-registry skopeo apache2-utils openssl)
 pkgs=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -13,7 +13,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { recordAudit, type AuditActor, type AuditOutcome, type AuditTarget } from "./audit/record";
 import { readCookie, SESSION_COOKIE } from "./auth/cookie";
-import { isAllowed, permissions, type Action } from "./auth/permissions";
+import { deniedMessage, isAllowed, permissions, type Action } from "./auth/permissions";
 import type { Principal } from "./auth/principal";
 import { resolveSession } from "./auth/sessions";
 import { openDatabase, type Db } from "./db";
@@ -62,6 +62,9 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: superjson,
+    // Live views (logs, stats, events) are SSE streams; pings keep proxies from closing a quiet one, and a client
+    // that hears nothing for a while reconnects (resuming where it left off where the stream is tracked).
+    sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
     errorFormatter({ shape, error, ctx }) {
       // Unexpected errors may carry internals (SQL, paths); the server log has them, the client gets the request id.
       const message =
@@ -103,6 +106,7 @@ const errorCodes: Record<ServiceErrorKind, TRPC_ERROR_CODE_KEY> = {
   NotFound: "NOT_FOUND",
   Conflict: "CONFLICT",
   Unavailable: "SERVICE_UNAVAILABLE",
+  Unsupported: "NOT_IMPLEMENTED",
 };
 
 function actorOf(principal: Principal | null): AuditActor | null {
@@ -130,9 +134,7 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
   if (principal && isAllowed(meta.action, principal.role)) return next({ ctx: { principal } });
 
   const code = principal ? "FORBIDDEN" : "UNAUTHORIZED";
-  const message = principal
-    ? `Permission ${meta.action} is required; your role ${principal.role} does not have it.`
-    : "Sign in to continue.";
+  const message = principal ? deniedMessage(meta.action, principal.role) : "Sign in to continue.";
   await recordAudit(ctx.db, {
     actor: actorOf(principal),
     action: meta.action,
@@ -161,11 +163,30 @@ const audit = t.middleware(async ({ ctx, meta, type, getRawInput, next }) => {
   return result;
 });
 
+/** A ServiceError as the tRPC error it becomes at the edge; other errors unchanged. Route handlers use it too. */
+export function translated(error: unknown): unknown {
+  if (error instanceof ServiceError) return new TRPCError({ code: errorCodes[error.kind], message: error.message, cause: error });
+  return error;
+}
+
+/** A subscription's stream fails after its procedure returned: its errors are translated as they come. */
+async function* translatedStream<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (err) {
+    throw translated(err);
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
 /** Services raise ServiceError; this is the edge where it becomes a tRPC code. */
 const translateErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  const cause = result.ok ? undefined : result.error.cause;
-  if (cause instanceof ServiceError) throw new TRPCError({ code: errorCodes[cause.kind], message: cause.message, cause });
+  if (result.ok) return isAsyncIterable(result.data) ? { ...result, data: translatedStream(result.data) } : result;
+  if (result.error.cause instanceof ServiceError) throw translated(result.error.cause);
   return result;
 });
 

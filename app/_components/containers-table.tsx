@@ -1,6 +1,7 @@
 "use client";
 /** Every container on the engine, refreshed every two seconds. */
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
 import { EmptyState } from "./empty-state";
 import { POLL_MS } from "./engine-banner";
@@ -24,7 +25,7 @@ export function ContainersTable() {
     const host = engine.data?.endpoint ?? "unix:///run/hako/hako.sock";
     return (
       <EmptyState title="No containers yet">
-        This page lists the engine’s containers, running or stopped. Start one with{" "}
+        This page lists the engine’s containers, running or stopped. Run one with the Run container button, or with{" "}
         <code className="font-mono">docker -H {host} run busybox:1.38.0-glibc echo hello</code>.
       </EmptyState>
     );
@@ -34,7 +35,9 @@ export function ContainersTable() {
       {containers.data.map((c) => (
         <tr key={c.id}>
           <Cell className="font-medium">
-            <span title={c.id}>{c.name}</span>
+            <Link href={`/containers/${encodeURIComponent(c.id)}`} title={c.id} className="hover:underline">
+              {c.name}
+            </Link>
           </Cell>
           <Cell>
             <StateBadge state={c.state} />

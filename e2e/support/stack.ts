@@ -19,6 +19,9 @@ export interface Stack {
   dir: string;
   consoleUrl: string;
   engineHost: string;
+  /** the console's database, for `hako user create` and for reading the audit log in tests */
+  databaseUrl: string;
+  consoleData: string;
   /** the hakod that `hako up` started (its only child process once the console is up) */
   enginePid: number;
   stop(): Promise<void>;
@@ -30,6 +33,7 @@ export async function startStack(): Promise<Stack> {
   const engineHost = `unix://${join(dir, "hako.sock")}`;
   const consoleUrl = `http://127.0.0.1:${port}`;
   const consoleData = join(dir, "console");
+  const databaseUrl = `file:${join(consoleData, "hako.db")}`;
   mkdirSync(consoleData, { mode: 0o700 });
   const logPath = join(dir, "hako-up.log");
   const log = createWriteStream(logPath);
@@ -37,7 +41,7 @@ export async function startStack(): Promise<Stack> {
     join(repoRoot, "bin", "hako"),
     ["up", "--data-root", join(dir, "data"), "--host", engineHost, "--port", String(port), "--hostname", "127.0.0.1"],
     {
-      env: { ...process.env, DATABASE_URL: `file:${join(consoleData, "hako.db")}`, HAKO_CONSOLE_DATA: consoleData },
+      env: { ...process.env, DATABASE_URL: databaseUrl, HAKO_CONSOLE_DATA: consoleData },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -55,6 +59,8 @@ export async function startStack(): Promise<Stack> {
     dir,
     consoleUrl,
     engineHost,
+    databaseUrl,
+    consoleData,
     enginePid: onlyChildOf(child.pid ?? 0),
     stop: async () => {
       await stopChild(child, exited);

@@ -8,7 +8,9 @@
  */
 import type { Writable } from "node:stream";
 import type { AttachSink } from "../containers/manager.js";
-import { readLogRecords } from "../containers/logs.js";
+import { streamLogs } from "../containers/log-files.js";
+import { containerEvent } from "../events/container-events.js";
+import { DetachKeyWatcher, parseDetachKeys } from "./detach-keys.js";
 import { httpStatusOf, messageOf } from "./errors-http.js";
 import { boolParam, type Ctx } from "./http.js";
 import { MULTIPLEXED_STREAM, muxHeader, RAW_STREAM, writeRawError, writeUpgraded, type UpgradeCtx } from "./hijack.js";
@@ -19,6 +21,8 @@ interface AttachOptions {
   stderr: boolean;
   stream: boolean;
   logs: boolean;
+  /** the detach sequence (`detachKeys`, default ctrl-p,ctrl-q); watched for only with a tty, as dockerd does */
+  detachKeys: Buffer;
 }
 
 function options(q: URLSearchParams): AttachOptions {
@@ -28,6 +32,7 @@ function options(q: URLSearchParams): AttachOptions {
     stderr: boolParam(q, "stderr"),
     stream: boolParam(q, "stream"),
     logs: boolParam(q, "logs"),
+    detachKeys: parseDetachKeys(q.get("detachKeys") ?? ""),
   };
 }
 
@@ -52,17 +57,19 @@ async function attach(
     for (const b of encode(stream, data)) out.write(b);
   };
 
-  // live output is held back while the log is replayed, so the order stays right
-  let replaying = opts.logs;
-  const held: Array<[1 | 2, Buffer]> = [];
+  // With logs=1 all output comes from the log file, followed (stream=1) until the container stops: one reader, so
+  // the join of replayed and live output can neither repeat nor lose a record. The sink then only says when.
   let ended = false;
+  let onEnded: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (onEnded = resolve));
   const sink: AttachSink = {
-    stdout: opts.stdout,
-    stderr: opts.stderr,
-    write: (stream, data) => (replaying ? held.push([stream, data]) : emit(stream, data)),
+    stdout: opts.stdout && !opts.logs,
+    stderr: opts.stderr && !opts.logs,
+    write: emit,
     end: () => {
       ended = true;
-      if (!replaying) out.end();
+      onEnded();
+      if (!opts.logs) out.end();
     },
   };
   const handle = opts.stream ? containers.attach(ref, sink) : null;
@@ -70,16 +77,29 @@ async function attach(
   onReady(tty);
 
   if (handle && input && opts.stdin) {
-    input.on("data", (d: Buffer) => handle.stdin(d));
-    input.on("end", () => handle.stdinEnded());
+    const watcher = tty ? new DetachKeyWatcher(opts.detachKeys) : null;
+    let detached = false;
+    input.on("data", (d: Buffer) => {
+      if (detached) return;
+      const r = watcher ? watcher.push(d) : { data: d, detached: false };
+      if (r.data.length > 0) handle.stdin(r.data);
+      if (!r.detached) return;
+      // the client leaves; the container runs on
+      detached = true;
+      handle.detach();
+      out.end();
+      ctx.engine.events.publish(containerEvent(rec, "detach"));
+    });
+    input.on("end", () => {
+      if (!detached) handle.stdinEnded();
+    });
   } else if (input) {
     input.resume(); // nothing to read, but a client that goes away must be noticed
   }
   if (opts.logs) {
-    const records = await readLogRecords(containers.logFile(ref)).catch(() => []);
-    for (const r of records) if (r.stream === 1 ? opts.stdout : opts.stderr) emit(r.stream, r.data);
-    replaying = false;
-    for (const [s, d] of held) emit(s, d);
+    const view = { stdout: opts.stdout, stderr: opts.stderr, sinceNs: 0n, untilNs: 0n, tail: -1, timestamps: false,
+      multiplexed: !tty };
+    await streamLogs(containers.logFile(ref), view, out, handle ? { stopped } : undefined).catch(() => undefined);
   }
   if (!handle || ended) out.end();
 }

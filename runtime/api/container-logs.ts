@@ -1,11 +1,13 @@
 /**
- * GET /containers/{id}/logs: the log hako-shim recorded, as lines, filtered and optionally time-stamped.
- * `follow` is not implemented yet: with follow=1 the answer holds what the log has now and then ends.
+ * GET /containers/{id}/logs: the log hako-shim recorded, as Docker shows it (containers/logs.ts), and with
+ * `follow=1` what the container writes next, until it stops (containers/log-files.ts).
  */
 import { invalidArgument } from "../errors.js";
-import { formatLogTimestamp, parseTail, parseTimestampNs, readLogLines } from "../containers/logs.js";
+import { streamLogs } from "../containers/log-files.js";
+import { parseTail } from "../containers/logs.js";
 import { boolParam, type Ctx } from "./http.js";
-import { MULTIPLEXED_STREAM, muxHeader, RAW_STREAM } from "./hijack.js";
+import { MULTIPLEXED_STREAM, RAW_STREAM } from "./hijack.js";
+import { parseTimestampNs } from "./time-params.js";
 
 export async function containerLogs(ctx: Ctx): Promise<void> {
   const q = ctx.query;
@@ -15,21 +17,28 @@ export async function containerLogs(ctx: Ctx): Promise<void> {
   const stdout = boolParam(q, "stdout");
   const stderr = boolParam(q, "stderr");
   if (!stdout && !stderr) throw invalidArgument("Bad parameters: you must choose at least one stream");
-  const lines = await readLogLines(containers.logFile(ref), {
+  const opts = {
     stdout,
     stderr,
     sinceNs: parseTimestampNs(q.get("since"), "since"),
     untilNs: parseTimestampNs(q.get("until"), "until"),
     tail: parseTail(q.get("tail")),
-  });
-  const timestamps = boolParam(q, "timestamps");
-  const tty = rec.config.Tty;
+    timestamps: boolParam(q, "timestamps"),
+    multiplexed: !rec.config.Tty,
+  };
   const { res } = ctx;
-  res.writeHead(200, { "Content-Type": tty ? RAW_STREAM : MULTIPLEXED_STREAM });
-  for (const l of lines) {
-    const data = timestamps ? Buffer.concat([Buffer.from(`${formatLogTimestamp(l.timeNs)} `), l.data]) : l.data;
-    if (!tty) res.write(muxHeader(l.stream, data.length));
-    res.write(data);
+  // with follow, the waiter is in place before the log is read: an exit in between cannot be missed
+  const stopped = boolParam(q, "follow") ? containers.wait(rec.id, "not-running") : null;
+  res.writeHead(200, { "Content-Type": opts.multiplexed ? MULTIPLEXED_STREAM : RAW_STREAM });
+  if (stopped) {
+    res.flushHeaders();
+    try {
+      await streamLogs(containers.logFile(rec.id), opts, res, { stopped: stopped.result });
+    } finally {
+      stopped.cancel();
+    }
+  } else {
+    await streamLogs(containers.logFile(rec.id), opts, res);
   }
   res.end();
 }

@@ -1,7 +1,9 @@
 /** The Docker API shapes of a container: ContainerSummary (list) and ContainerJSON (inspect). */
 import type { Layout } from "../layout.js";
 import { isRunning, parseTime, type ContainerRecord } from "../containers/container.js";
+import { withHealth } from "../containers/health.js";
 import { statusString } from "../containers/status.js";
+import { mountPoints } from "./mount-views.js";
 
 /** The list's Command, as dockerd writes it: arguments with spaces in single quotes. */
 export function command(rec: ContainerRecord): string {
@@ -21,10 +23,10 @@ export function containerSummary(rec: ContainerRecord, now = Date.now()) {
     Ports: [],
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
-    Status: statusString(rec.state, now),
+    Status: withHealth(statusString(rec.state, now), rec.state),
     HostConfig: { NetworkMode: String(rec.hostConfig.NetworkMode ?? "default") },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mountPoints(rec, null),
   };
 }
 
@@ -48,6 +50,7 @@ export function containerJson(rec: ContainerRecord, layout: Layout, lowerDirs: s
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(s.health ? { Health: s.health } : {}),
     },
     Image: rec.imageId,
     ResolvConfPath: layout.resolvConfFile(id),
@@ -72,7 +75,7 @@ export function containerJson(rec: ContainerRecord, layout: Layout, lowerDirs: s
         WorkDir: layout.workDir(id),
       },
     },
-    Mounts: [],
+    Mounts: mountPoints(rec, layout),
     Config: rec.config,
     NetworkSettings: {
       Bridge: "",

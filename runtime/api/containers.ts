@@ -29,7 +29,7 @@ function safeRegExp(pattern: string): RegExp | null {
 export async function listContainers(ctx: Ctx): Promise<void> {
   const q = ctx.query;
   const filters = parseFilters(q);
-  assertFilters(filters, ["status", "name", "id", "label", "exited", "ancestor", "before", "since"]);
+  assertFilters(filters, ["status", "name", "id", "label", "exited", "ancestor", "before", "since", "health"]);
   const limit = intParam(q, "limit") ?? -1;
   const all = boolParam(q, "all") || limit > 0 || filters.has("status") || filters.has("exited");
   const containers = ctx.engine.containers;
@@ -55,6 +55,11 @@ export async function listContainers(ctx: Ctx): Promise<void> {
     const v = eq < 0 ? undefined : l.slice(eq + 1);
     keep((c) => k in (c.config.Labels ?? {}) && (v === undefined || c.config.Labels[k] === v));
   }
+  const health = filters.get("health") ?? [];
+  for (const h of health) {
+    if (!["starting", "healthy", "unhealthy", "none"].includes(h)) throw invalidArgument(`Unrecognised filter value for health: ${h}`);
+  }
+  if (health.length) keep((c) => health.includes(c.state.health && c.config.Healthcheck ? c.state.health.Status : "none"));
   const exited = filters.get("exited") ?? [];
   for (const e of exited) if (!/^-?\d+$/.test(e)) throw invalidArgument(`invalid filter 'exited=${e}'`);
   if (exited.length) keep((c) => c.state.status === "exited" && exited.includes(String(c.state.exitCode)));
@@ -108,6 +113,7 @@ export async function inspectContainer(ctx: Ctx): Promise<void> {
     // the image may be gone (force-removed): inspect still works
   }
   const body: Record<string, unknown> = containerJson(rec, ctx.engine.layout, lowerDirs);
+  body.ExecIDs = ctx.engine.execs?.idsOf(rec.id) ?? null;
   if (boolParam(ctx.query, "size")) {
     body.SizeRw = await ctx.engine.containers.sizeRw(rec.id);
     body.SizeRootFs = (body.SizeRw as number) + (await imageSize(ctx, rec.imageId));
@@ -160,7 +166,7 @@ export function resizeContainer(ctx: Ctx): void {
 export async function removeContainer(ctx: Ctx): Promise<void> {
   const id = ctx.params[0] ?? "";
   if (boolParam(ctx.query, "link")) throw invalidArgument("links are not supported");
-  await ctx.engine.containers.remove(id, { force: boolParam(ctx.query, "force") });
+  await ctx.engine.containers.remove(id, { force: boolParam(ctx.query, "force"), volumes: boolParam(ctx.query, "v") });
   ctx.log.info("container removed", { id });
   sendStatus(ctx.res, 204);
 }

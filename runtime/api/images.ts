@@ -1,7 +1,8 @@
 /**
- * /images: list, inspect, history, load, remove over the ImageStore; pull answers that it is not available yet.
+ * /images: list, inspect, history, load, remove over the ImageStore (pull, push, import and save: distribution.ts).
  */
-import { invalidArgument, notFound } from "../errors.js";
+import { invalidArgument } from "../errors.js";
+import { publishImageEvent, publishImageRemoval } from "../events/image-events.js";
 import type { ImageWithNames } from "../store/image-store.js";
 import { httpStatusOf, messageOf } from "./errors-http.js";
 import { assertFilters, boolParam, parseFilters, sendJson, type Ctx } from "./http.js";
@@ -49,7 +50,8 @@ export async function listImages(ctx: Ctx): Promise<void> {
   const dangling = filters.get("dangling");
   if (dangling?.length) {
     const want = dangling.includes("true") || dangling.includes("1");
-    images = images.filter((i) => (i.repoTags.length === 0) === want);
+    // an image pulled by digest has a repository digest and no tag: not dangling, as in Docker
+    images = images.filter((i) => (i.repoTags.length === 0 && i.repoDigests.length === 0) === want);
   }
   for (const l of filters.get("label") ?? []) {
     const [k, v] = l.split("=", 2) as [string, string | undefined];
@@ -143,10 +145,12 @@ export async function imageHistory(ctx: Ctx): Promise<void> {
 }
 
 export async function removeImage(ctx: Ctx): Promise<void> {
+  const image = await ctx.engine.images.resolve(ctx.params[0] ?? "").catch(() => null);
   const result = await ctx.engine.images.remove(ctx.params[0] ?? "", {
     force: boolParam(ctx.query, "force"),
     noPrune: boolParam(ctx.query, "noprune"),
   });
+  publishImageRemoval(ctx.engine.events, image, result);
   sendJson(ctx.res, 200, [
     ...result.untagged.map((u) => ({ Untagged: u })),
     ...result.deleted.map((d) => ({ Deleted: d })),
@@ -159,6 +163,7 @@ export async function tagImage(ctx: Ctx): Promise<void> {
   if (!repo) throw invalidArgument("repository name (repo) is required");
   const tag = ctx.query.get("tag") ?? "";
   await ctx.engine.images.tag(ctx.params[0] ?? "", tag ? `${repo}:${tag}` : repo);
+  await publishImageEvent(ctx.engine.events, ctx.engine.images, tag ? `${repo}:${tag}` : repo, "tag");
   ctx.res.writeHead(201);
   ctx.res.end();
 }
@@ -174,7 +179,9 @@ export async function loadImages(ctx: Ctx): Promise<void> {
     res.write(`${JSON.stringify(msg)}\n`);
   };
   try {
-    await ctx.engine.images.load(ctx.req, (message) => send({ stream: message.endsWith("\n") ? message : `${message}\n` }));
+    const loaded = await ctx.engine.images.load(ctx.req, (message) =>
+      send({ stream: message.endsWith("\n") ? message : `${message}\n` }));
+    for (const name of loaded) await publishImageEvent(ctx.engine.events, ctx.engine.images, name, "load");
   } catch (err) {
     if (!res.headersSent) throw err;
     const message = messageOf(err);
@@ -185,15 +192,4 @@ export async function loadImages(ctx: Ctx): Promise<void> {
   }
   if (!res.headersSent) res.writeHead(200, { "Content-Type": "application/json" });
   res.end();
-}
-
-/** POST /images/create (pull): there is no registry client yet; say so plainly so `docker run x` ends cleanly. */
-export function createImage(ctx: Ctx): void {
-  const from = ctx.query.get("fromImage") ?? "";
-  const tag = ctx.query.get("tag") ?? "";
-  if (ctx.query.get("fromSrc")) throw invalidArgument("importing a root filesystem (fromSrc) is not supported yet");
-  if (!from) throw invalidArgument("fromImage is required");
-  const ref = tag && !from.includes("@") ? `${from}:${tag}` : from;
-  throw notFound(`pull access denied for ${ref}: this engine cannot pull images yet; ` +
-    `load the image instead ("docker load -i <archive>")`);
 }

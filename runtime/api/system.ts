@@ -80,7 +80,7 @@ export async function info(ctx: Ctx): Promise<void> {
     LoggingDriver: "hako-shim",
     CgroupDriver: engine.cgroups.driver,
     CgroupVersion: String(engine.cgroups.version),
-    NEventsListener: 0,
+    NEventsListener: engine.events.subscribers,
     KernelVersion: release(),
     OperatingSystem: engine.host.operatingSystem,
     OSVersion: engine.host.osVersion,

@@ -5,6 +5,11 @@
  * Terms: a **cgroup path** is absolute below each hierarchy's root (`/hako-<instance>/<id>`, see layout.ts). With
  * cgroup v1 one path exists once per controller hierarchy (memory, pids, …); with v2 once in the unified tree.
  */
+import type { LiveLimits } from "./limits.js";
+import type { CgroupStats } from "./stats.js";
+
+export type { LiveLimits } from "./limits.js";
+
 export interface Cgroups {
   /** 1 or 2 */
   readonly version: 1 | 2;
@@ -18,4 +23,12 @@ export interface Cgroups {
   remove(path: string): Promise<void>;
   /** Whether the memory controller can limit swap (v1 memsw / v2 memory.swap.max). */
   readonly swapLimit: boolean;
+  /** Freezes (`pause`) or thaws the cgroup at `path`; resolves once the kernel reports the state reached. */
+  freeze(path: string, frozen: boolean): Promise<void>;
+  /** Writes new limits into the cgroup at `path` (`docker update` of a running container). */
+  update(path: string, limits: LiveLimits): Promise<void>;
+  /** PIDs (host namespace) of the processes in the cgroup at `path`; empty when it does not exist. */
+  procs(path: string): Promise<number[]>;
+  /** CPU, memory, pids and block I/O use of the cgroup at `path` (stats.ts); null when it does not exist. */
+  stats(path: string): Promise<CgroupStats | null>;
 }

@@ -10,8 +10,12 @@
  * - **path/args**: the command init runs (entrypoint + cmd), fixed at create like Docker.
  *
  * Lifecycle (state.status): created → running → exited → (start again) running … ; removal deletes the record.
+ * A running container may be paused (its cgroup frozen) and unpaused; a paused container still counts as running.
  * A container recorded "running" whose task cannot be found after a restart of hakod becomes "exited" with an error.
  */
+
+import type { ContainerMount } from "../volumes/mount-spec.js";
+import type { HealthState } from "./health.js";
 
 export type ContainerStatus = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
 
@@ -26,6 +30,8 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+  /** the health check's state while the container has one (health.ts); kept across exits */
+  health?: HealthState;
 }
 
 /** Docker's container `Config` (the parts hakod reads; everything else the client sent is kept too). */
@@ -90,6 +96,10 @@ export interface ContainerRecord {
   hostConfig: HostConfig;
   state: ContainerState;
   restartCount: number;
+  /** volumes, binds and tmpfs mounts, settled at create (volumes/mount-spec.ts) */
+  mounts?: ContainerMount[];
+  /** stopped or killed by hand since its last start: restart policies respect that (restart-policy.ts) */
+  manuallyStopped?: boolean;
 }
 
 export function initialState(): ContainerState {

@@ -10,6 +10,7 @@ import { normaliseCapability } from "../oci/spec.js";
 import {
   initialState, rfc3339Nano, type ContainerConfig, type ContainerRecord, type HostConfig,
 } from "./container.js";
+import { settleRunOptions } from "./run-options.js";
 
 /** The body of `POST /containers/create`: Docker's Config plus HostConfig (and NetworkingConfig, kept as is). */
 export interface CreateRequest {
@@ -223,6 +224,7 @@ export function newRecord(args: {
   const hostConfig = normaliseHostConfig(args.request.HostConfig, args.swapLimit);
   const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (command.length === 0 || command[0] === "") throw invalidArgument("No command specified");
+  const { mounts } = settleRunOptions(args.request, config, hostConfig, args.image);
   return {
     id: args.id,
     name: args.name,
@@ -234,5 +236,6 @@ export function newRecord(args: {
     hostConfig,
     state: initialState(),
     restartCount: 0,
+    mounts,
   };
 }

@@ -58,8 +58,8 @@ export interface EngineHandle {
   stop(): Promise<void>;
   /** SIGKILL, no warning */
   kill9(): Promise<void>;
-  /** starts hakod again on the same data root and socket */
-  restart(): Promise<void>;
+  /** starts hakod again on the same data root and socket (with another `--runtime` if told) */
+  restart(o?: { runtime?: string }): Promise<void>;
   /** force-removes every container, stops hakod, unmounts what is left and deletes the directory */
   cleanup(): Promise<void>;
 }
@@ -80,6 +80,7 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       clearTimeout(timer);
       resolvePromise({ code: code ?? -1, stdout, stderr });
     });
+    child.stdin.on("error", () => undefined); // a command that exits without reading its input (EPIPE)
     child.stdin.end(opts.input ?? "");
   });
 }
@@ -95,7 +96,14 @@ function canConnect(path: string): Promise<boolean> {
   });
 }
 
-export async function startEngine(opts: { logLevel?: string } = {}): Promise<EngineHandle> {
+/**
+ * The OCI runtime the engines of the integration suites run containers with (`hakod --runtime`): HAKO_TEST_RUNTIME
+ * (hako or runc), so that every suite can run against runc as the reference; hakod's own default when unset.
+ */
+export const TEST_RUNTIME = process.env.HAKO_TEST_RUNTIME || undefined;
+
+export async function startEngine(opts: { logLevel?: string; /** more hakod flags */ args?: string[];
+  /** hakod --runtime (default TEST_RUNTIME) */ runtime?: string } = {}): Promise<EngineHandle> {
   const dir = await mkdtemp("/tmp/hako-it-");
   const dataRoot = join(dir, "data");
   const socket = join(dir, "hako.sock");
@@ -105,9 +113,11 @@ export async function startEngine(opts: { logLevel?: string } = {}): Promise<Eng
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
 
-  const launch = async (): Promise<void> => {
+  const launch = async (o: { runtime?: string } = {}): Promise<void> => {
     const fd = openSync(logFile, "a");
-    child = spawn(HAKOD, ["--data-root", dataRoot, "--host", host, "--log-level", opts.logLevel ?? "debug"], {
+    const runtime = o.runtime ?? opts.runtime ?? TEST_RUNTIME;
+    child = spawn(HAKOD, ["--data-root", dataRoot, "--host", host, "--log-level", opts.logLevel ?? "debug",
+      ...(runtime ? ["--runtime", runtime] : []), ...(opts.args ?? [])], {
       stdio: ["ignore", fd, fd],
     });
     closeSync(fd);

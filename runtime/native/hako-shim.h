@@ -323,6 +323,7 @@ struct hako_options {
   int exec; /* hako-shim exec, with: */
   pid_t target_pid;
   char *process_path, *seccomp_path, *cgroup_path;
+  char *runtime, *runtime_root; /* an external OCI runtime (runc) does the create step (runtime.c); NULL: the shim */
 };
 
 struct hako_io {
@@ -381,6 +382,16 @@ int client_read (struct hako_client *cl, hako_frame_fn on_frame, void *ctx);
 /* Runs until the container's init has exited and its output is drained; fills *exit. */
 int relay_run (const struct hako_options *opts, struct hako_io *io, struct hako_container *c,
                struct hako_cgroup *cg, struct hako_exit *exit, hako_error_t *err);
+
+/* ---- an external OCI runtime as the create step (runtime.c) ---- */
+
+/* `runc create` with the shim's stdio (or console socket), up to the container waiting for start; as create in
+ * main.c, nothing is left behind on failure (`runc delete --force`). *cg: the container's cgroups, opened (not made). */
+int runtime_create (struct hako_options *o, struct hako_io *io, struct hako_cgroup **cg, struct hako_container *c,
+                    hako_error_t *err);
+int runtime_start (const struct hako_options *o, hako_error_t *err);
+/* `runc delete --force`: the runtime's state and the container's cgroups (a failure is a warning) */
+void runtime_delete (const struct hako_options *o);
 
 /* ---- exec: a process in a running container (exec.c: the shim's side; exec_init.c: the process's side) ---- */
 

@@ -24,10 +24,12 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
     { "bundle", required_argument, NULL, 'b' }, { "id", required_argument, NULL, 'i' },
     { "socket", required_argument, NULL, 's' }, { "log", required_argument, NULL, 'l' },
     { "exit-file", required_argument, NULL, 'e' }, { "pid-file", required_argument, NULL, 'p' },
-    { "stdin", no_argument, NULL, 'I' }, { "tty", no_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
+    { "stdin", no_argument, NULL, 'I' }, { "tty", no_argument, NULL, 'T' },
+    { "runtime", required_argument, NULL, 'R' }, { "runtime-root", required_argument, NULL, 'O' },
+    { NULL, 0, NULL, 0 },
   };
   char real[PATH_MAX];
-  const char *bundle = NULL, *log = NULL, *exit_file = NULL, *pid_file = NULL;
+  const char *bundle = NULL, *log = NULL, *exit_file = NULL, *pid_file = NULL, *runtime = NULL, *runtime_root = NULL;
   int c;
 
   opterr = 0;
@@ -42,11 +44,15 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
       case 'p': pid_file = optarg; break;
       case 'I': o->open_stdin = 1; break;
       case 'T': o->tty = 1; break;
+      case 'R': runtime = optarg; break;
+      case 'O': runtime_root = optarg; break;
       default: return hako_make_error (err, 0, "usage: unknown option `%s`", argv[optind - 1]);
       }
-  if (!bundle || !o->id || !o->socket_name || !log || !exit_file || !pid_file || optind != argc)
+  if (!bundle || !o->id || !o->socket_name || !log || !exit_file || !pid_file || optind != argc
+      || (runtime_root && !runtime))
     return hako_make_error (err, 0, "usage: hako-shim --bundle DIR --id ID --socket NAME --log FILE "
-                                    "--exit-file FILE --pid-file FILE [--stdin] [--tty]");
+                                    "--exit-file FILE --pid-file FILE [--stdin] [--tty] "
+                                    "[--runtime PATH [--runtime-root DIR]]");
   if (*o->id == '\0' || strchr (o->id, '/') || strcmp (o->id, "..") == 0 || strcmp (o->id, ".") == 0)
     return hako_make_error (err, 0, "bad container id `%s`", o->id);
   if (realpath (bundle, real) == NULL)
@@ -58,6 +64,15 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
   o->pid_path = hako_absolute_path (pid_file);
   if (!o->log_path || !o->exit_path || !o->pid_path)
     return hako_make_error (err, errno, "getcwd");
+  if (runtime)
+    {
+      if (access (runtime, X_OK) < 0)
+        return hako_make_error (err, errno, "the runtime `%s`", runtime);
+      o->runtime = hako_absolute_path (runtime);
+      o->runtime_root = hako_absolute_path (runtime_root ? runtime_root : "/run/hako-runc");
+      if (!o->runtime || !o->runtime_root)
+        return hako_make_error (err, errno, "getcwd");
+    }
   return 0;
 }
 
@@ -123,6 +138,8 @@ options_free (struct hako_options *o)
   free (o->pid_path);
   free (o->process_path);
   free (o->seccomp_path);
+  free (o->runtime);
+  free (o->runtime_root);
 }
 
 static void
@@ -169,6 +186,8 @@ create (struct hako_options *o, struct hako_io *io, struct hako_cgroup **cg, str
   cleanup_free char *cgroup_path = NULL;
   int ret = -1;
 
+  if (o->runtime)
+    return runtime_create (o, io, cg, c, err);
   if (spec_load (o->bundle, &spec, err) < 0)
     return -1;
   /* --tty is hakod's word; the spec's process.terminal says the same when it is set */

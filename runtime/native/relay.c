@@ -24,6 +24,7 @@
 #define DRAIN_MS 2000              /* output still open this long after init's exit is abandoned */
 
 struct relay {
+  const struct hako_options *opts;
   struct hako_io *io;
   struct hako_container *c;
   int tty, started, exited, status, in_closing;
@@ -133,7 +134,7 @@ handle_frame (void *ctx, int type, const char *p, size_t len)
       if (r->started || r->exited)
         break;
       r->started = 1;
-      if (container_start (r->c, &err) < 0)
+      if ((r->opts->runtime ? runtime_start (r->opts, &err) : container_start (r->c, &err)) < 0)
         {
           hako_warn ("%s", err->msg);
           hako_error_free (&err);
@@ -361,6 +362,7 @@ relay_run (const struct hako_options *opts, struct hako_io *io, struct hako_cont
   cleanup_free char *json = NULL;
   int ret;
 
+  r.opts = opts;
   r.io = io;
   r.c = c;
   r.tty = opts->tty;
@@ -382,7 +384,15 @@ relay_run (const struct hako_options *opts, struct hako_io *io, struct hako_cont
     exit_->exit_code = WEXITSTATUS (r.status);
   exit_->oom_killed = cgroup_oom_killed (cg);
   exit_->finished_ns = hako_now_ns ();
-  cgroup_destroy (cg);
+  if (opts->runtime)
+    {
+      /* the runtime made the cgroups and removes them, with its state: before the exit record, so that a new
+       * create of the same id, which may follow it at once, finds nothing left */
+      runtime_delete (opts);
+      cgroup_free (cg);
+    }
+  else
+    cgroup_destroy (cg);
   json = io_exit_json (exit_);
   /* a container's exit status survives a power loss; an exec's need not (Docker keeps execs in memory only), and
    * its fsyncs would be most of an exec's latency */

@@ -1,6 +1,6 @@
 /**
- * An executor runs containers from OCI bundles. hako-shim is the first implementation (shim-executor.ts); an external
- * OCI runtime such as runc can be a second one.
+ * An executor runs containers from OCI bundles. hako-shim is the implementation (shim-executor.ts), creating containers
+ * itself or with an external OCI runtime (runc) in its place; runtimes.ts keeps each container with its runtime.
  *
  * Terms:
  * - **bundle**: a directory with `config.json` (the OCI runtime spec) whose `root.path` is already mounted.
@@ -41,6 +41,27 @@ export interface CreateTaskRequest {
   logFile: string;
 }
 
+/**
+ * A process started in a running container (`docker exec`): it joins the namespaces and cgroups of the container's
+ * init and is a task of its own (start, kill, output, stdin, resize, exited work as for a container; `pid` is the
+ * process's, `id` the exec's). Its status is not expected to survive a power loss.
+ */
+export interface ExecTaskRequest {
+  /** the exec's ID (64 hex digits) */
+  execId: string;
+  /** pid of the container's init in the host's pid namespace */
+  initPid: number;
+  /** a file holding the OCI `process` object to run */
+  processFile: string;
+  exitFile: string;
+  /** a file holding `linux.seccomp`, or a whole config.json (its `linux.seccomp`); none: unconfined */
+  seccompFile?: string;
+  /** the container's cgroupsPath (else init's cgroups are read from /proc) */
+  cgroupPath?: string;
+  stdin: boolean;
+  tty: boolean;
+}
+
 export interface Task {
   readonly id: string;
   /** pid of init in the host's pid namespace */
@@ -64,4 +85,8 @@ export interface Executor {
   create(req: CreateTaskRequest): Promise<Task>;
   adopt(id: string): Promise<Task | null>;
   readExit(id: string): Promise<ExitStatus | null>;
+  /** Creates an exec's task (started by `start`, like a container's); absent when the executor cannot exec. */
+  exec?(req: ExecTaskRequest): Promise<Task>;
+  /** Finds a running exec's task again after a restart of hakod (null when it is gone). */
+  adoptExec?(execId: string, exitFile: string): Promise<Task | null>;
 }

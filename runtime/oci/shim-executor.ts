@@ -10,17 +10,36 @@ import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { EngineError, internal, invalidArgument } from "../errors.js";
 import type { Layout } from "../layout.js";
-import type { CreateTaskRequest, Executor, ExitStatus, OutputListener, Task } from "./executor.js";
+import type { CreateTaskRequest, ExecTaskRequest, Executor, ExitStatus, OutputListener, Task } from "./executor.js";
 import { encodeFrame, encodeResize, encodeSignal, FrameDecoder, FrameType } from "./frames.js";
 
 export function defaultShimPath(): string {
   return process.env.HAKO_SHIM ?? fileURLToPath(new URL("../native/out/hako-shim", import.meta.url));
 }
 
-export class ShimExecutor implements Executor {
-  readonly name = "hako-shim";
+/**
+ * An external OCI runtime that does the create step for the shim (`hako-shim --runtime PATH --runtime-root ROOT`,
+ * runtime/native/README.md): the shim still holds stdio, log, socket and exit record, so one code path serves both.
+ */
+export interface OciRuntime {
+  /** the name `docker info` shows (Runtimes, DefaultRuntime), e.g. "runc" */
+  name: string;
+  /** the runtime's executable */
+  path: string;
+  /** the runtime's state directory (runc --root) */
+  root: string;
+}
 
-  constructor(private readonly layout: Layout, readonly path: string = defaultShimPath()) {}
+export class ShimExecutor implements Executor {
+  readonly name: string;
+  /** the executable that creates containers: hako-shim itself, or the external runtime it drives */
+  readonly path: string;
+
+  constructor(private readonly layout: Layout, readonly shimPath: string = defaultShimPath(),
+    readonly runtime?: OciRuntime) {
+    this.name = runtime?.name ?? "hako-shim";
+    this.path = runtime?.path ?? shimPath;
+  }
 
   async create(req: CreateTaskRequest): Promise<Task> {
     const { layout } = this;
@@ -36,12 +55,13 @@ export class ShimExecutor implements Executor {
     ];
     if (req.stdin) args.push("--stdin");
     if (req.tty) args.push("--tty");
+    if (this.runtime) args.push("--runtime", this.runtime.path, "--runtime-root", this.runtime.root);
 
     // The shim's own diagnostics go to a file: it outlives hakod, so it must not write to a pipe hakod holds.
     const errFd = openSync(layout.shimLogFile(req.id), "a");
     let line: string;
     try {
-      const child = spawn(this.path, args, { detached: true, stdio: ["ignore", "pipe", errFd] });
+      const child = spawn(this.shimPath, args, { detached: true, stdio: ["ignore", "pipe", errFd] });
       line = await handshake(child.stdout as NodeJS.ReadableStream, child);
       child.unref();
     } finally {
@@ -65,6 +85,38 @@ export class ShimExecutor implements Executor {
   readExit(id: string): Promise<ExitStatus | null> {
     return readExitFile(this.layout.exitFile(id));
   }
+
+  /** `hako-shim exec` (runtime/native/README.md, "exec"): same handshake and frames as a container's shim. */
+  async exec(req: ExecTaskRequest): Promise<Task> {
+    const socketName = this.layout.execSocket(req.execId);
+    const args = ["exec", "--pid", String(req.initPid), "--process", req.processFile, "--socket", socketName,
+      "--exit-file", req.exitFile];
+    if (req.seccompFile) args.push("--seccomp", req.seccompFile);
+    if (req.cgroupPath) args.push("--cgroup", req.cgroupPath);
+    if (req.stdin) args.push("--stdin");
+    if (req.tty) args.push("--tty");
+    // the `error` line says what went wrong; the shim's warnings (stderr) are not kept
+    const child = spawn(this.shimPath, args, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const line = await handshake(child.stdout as NodeJS.ReadableStream, child);
+    child.unref();
+    if (line.startsWith("error ")) throw execStartError(line.slice(6));
+    const m = /^ready (\d+)$/.exec(line);
+    if (!m) throw internal(`hako-shim exec: unexpected handshake ${JSON.stringify(line)}`);
+    const socket = await connectShim(socketName);
+    if (!socket) throw internal("hako-shim exec is ready but does not accept connections");
+    return new ShimTask(req.execId, Number(m[1]), socket, req.exitFile);
+  }
+
+  async adoptExec(execId: string, exitFile: string): Promise<Task | null> {
+    const socket = await connectShim(this.layout.execSocket(execId));
+    return socket ? new ShimTask(execId, 0, socket, exitFile) : null;
+  }
+}
+
+/** An exec that cannot start, in Docker's words; the user's error when it is about the command (see startError). */
+function execStartError(message: string): EngineError {
+  const err = startError(message);
+  return new EngineError(err.kind, `OCI runtime exec failed: exec failed: unable to start container process: ${message}`);
 }
 
 /**

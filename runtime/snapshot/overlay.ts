@@ -16,6 +16,8 @@ export interface OverlayMount {
   upperDir: string;
   workDir: string;
   target: string;
+  /** mount it read-only (the upper directory is then left as it is) */
+  readOnly?: boolean;
 }
 
 function run(cmd: string, args: string[]): Promise<void> {
@@ -32,7 +34,7 @@ export function overlayOptions(m: OverlayMount): string {
     // mount(8) splits options at commas and overlay splits lowerdir at colons
     if (/[,:]/.test(d)) throw internal(`overlay: path ${d} contains "," or ":"`);
   }
-  return `lowerdir=${m.lowerDirs.join(":")},upperdir=${m.upperDir},workdir=${m.workDir}`;
+  return `${m.readOnly ? "ro," : ""}lowerdir=${m.lowerDirs.join(":")},upperdir=${m.upperDir},workdir=${m.workDir}`;
 }
 
 /** Mounts the overlay at `target` unless it is mounted there already. */

@@ -66,7 +66,8 @@ export class ContentStore {
   async open(digest: string): Promise<Readable> {
     const path = this.path(digest);
     await this.size(digest);
-    return createReadStream(path);
+    // 1 MiB reads: a fraction of the system calls of the 64 KiB default, which shows on big layers
+    return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
   async readBytes(digest: string): Promise<Buffer> {

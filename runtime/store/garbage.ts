@@ -31,6 +31,8 @@ export function referenced(records: readonly ImageRecord[]): Referenced {
  */
 export async function removeUnreferenced(parts: StoreParts, candidates?: Referenced): Promise<string[]> {
   const keep = referenced(parts.records.all());
+  // an index a name points at (image-import.ts) is kept as long as the name
+  for (const [, target] of parts.refs.entries()) keep.blobs.add(target.manifestDigest);
   const blobs = candidates ? [...candidates.blobs] : await parts.content.list();
   const snapshots = candidates ? [...candidates.snapshots] : await parts.snapshots.list();
   const removed: string[] = [];

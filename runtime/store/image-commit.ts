@@ -25,7 +25,8 @@ export async function commitImages(parts: StoreParts, images: ImageImport[], pro
   try {
     for (const image of images) {
       const record = await commitImage(parts, image, created, createdRecords, progress);
-      for (const name of image.names) names.push([name, { imageId: record.id, manifestDigest: record.manifestDigest }]);
+      const manifestDigest = image.index?.digest ?? record.manifestDigest;
+      for (const name of image.names) names.push([name, { imageId: record.id, manifestDigest }]);
       if (image.names.length === 0) loaded.push(record.id);
       else loaded.push(...image.names.map(familiarize));
     }
@@ -56,6 +57,7 @@ async function commitImage(
 ): Promise<ImageRecord> {
   const id = image.config.digest;
   await writeBlob(parts, image.manifest, "manifest", created);
+  if (image.index) await writeBlob(parts, image.index, "index", created);
   await writeBlob(parts, image.config, "config", created);
   for (const layer of image.layers) await writeBlob(parts, layer, "layer", created);
 

@@ -22,6 +22,11 @@ export interface ImageImport {
   names: string[];
   /** the image manifest (for a docker-archive, one synthesised from its manifest.json entry) */
   manifest: StagedBlob;
+  /**
+   * the index (or Docker manifest list) the manifest was picked from, when a registry served one: stored too, and
+   * the names point at its digest, as the registry names the image by it (`RepoDigests`, `name@<index digest>`)
+   */
+  index?: StagedBlob;
   config: StagedBlob;
   /** the parsed config, read from the verified config blob */
   imageConfig: ImageConfig;

@@ -15,6 +15,7 @@
  * deletes an image no container uses.
  */
 import type { Readable } from "node:stream";
+import type { ImageImport } from "./image-import.js";
 
 /** The parts of the OCI image config hakod reads (field names as in the config JSON). */
 export interface ImageConfig {
@@ -95,7 +96,15 @@ export interface ImageStore {
   /** Untags `ref` (or, given an ID, all its tags) and deletes the image when no name is left. */
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<RemoveResult>;
   /** Unpacked snapshot directories of an image, lowest layer first (overlay lowerdirs are given top first). */
-  layerPaths(image: ImageRecord): string[];
+  layerPaths(image: Pick<ImageRecord, "layers">): string[];
+  /**
+   * Adds a layer the builder made (runtime/build): stores the blob (a gzip tar file at `layer.path`, verified
+   * against `layer.digest`) and unpacks it as the snapshot on `parent` (checked against `layer.diffId`). Until an
+   * image record names it, it is garbage the next `init` may collect.
+   */
+  addLayer(layer: BuiltLayer, parent: string | null): Promise<LayerRecord>;
+  /** Whether a layer's blob and snapshot are still present (a build cache entry may outlive them). */
+  hasLayer(layer: LayerRecord): Promise<boolean>;
   /**
    * Points `target` (a reference; tag defaults to `latest`) at the image `source` names, as `docker tag` does; a
    * name that pointed at another image moves. NotFound when `source` names nothing.
@@ -107,6 +116,23 @@ export interface ImageStore {
    * container (error messages then lack the container ID).
    */
   setInUse(check: (imageId: string) => ImageUser | boolean | undefined): void;
+  /**
+   * Commits images another source staged and verified (a registry pull, `docker import`; see image-import.ts), all or
+   * nothing, as `load` does. Returns what was stored, as `load` reports it.
+   */
+  importImages(images: ImageImport[], progress: LoadProgress): Promise<string[]>;
+  /** Whether the content store holds the blob `digest`. */
+  hasBlob(digest: string): Promise<boolean>;
+  /** A stored blob's size and bytes (for push and save); NotFound when absent. */
+  openBlob(digest: string): Promise<{ size: number; stream: Readable }>;
+}
+
+/** A layer tar the builder wrote (see snapshot/layer-diff.ts). */
+export interface BuiltLayer {
+  /** the gzip-compressed tar */
+  path: string;
+  digest: string;
+  diffId: string;
 }
 
 /** A container that uses an image. */

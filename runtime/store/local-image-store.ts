@@ -15,10 +15,14 @@ import { ATOMIC_TMP_PREFIX } from "./atomic-file.js";
 import { ContentStore } from "./content-store.js";
 import { removeUnreferenced } from "./garbage.js";
 import { commitImages } from "./image-commit.js";
+import type { ImageImport } from "./image-import.js";
 import { lookupImage } from "./image-lookup.js";
 import { ImageRecords } from "./image-record.js";
 import { removeImage } from "./image-remove.js";
-import type { ImageRecord, ImageStore, ImageUser, ImageWithNames, LoadProgress, RemoveResult } from "./image-store.js";
+import { addBuiltLayer } from "./layer-add.js";
+import type {
+  BuiltLayer, ImageRecord, ImageStore, ImageUser, ImageWithNames, LayerRecord, LoadProgress, RemoveResult,
+} from "./image-store.js";
 import { familiarize, familiarName, formatReference, parseNamed, parseReference } from "./reference.js";
 import { ReferenceStore } from "./refs.js";
 import { Serial } from "./serial.js";
@@ -79,6 +83,19 @@ export class LocalImageStore implements ImageStore {
     }
   }
 
+  importImages(images: ImageImport[], progress: LoadProgress): Promise<string[]> {
+    return this.serial.run(() => commitImages(this.parts, images, progress));
+  }
+
+  hasBlob(digest: string): Promise<boolean> {
+    return this.parts.content.has(digest);
+  }
+
+  async openBlob(digest: string): Promise<{ size: number; stream: Readable }> {
+    const size = await this.parts.content.size(digest);
+    return { size, stream: await this.parts.content.open(digest) };
+  }
+
   /** `noPrune` changes nothing: loaded images have no parent images to prune. */
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<RemoveResult> {
     return this.serial.run(() => removeImage(this.parts, ref, opts, (id) => this.userOf(id)));
@@ -95,8 +112,16 @@ export class LocalImageStore implements ImageStore {
     });
   }
 
-  layerPaths(image: ImageRecord): string[] {
+  layerPaths(image: Pick<ImageRecord, "layers">): string[] {
     return image.layers.map((l) => this.parts.snapshots.fsDir(l.chainId));
+  }
+
+  addLayer(layer: BuiltLayer, parent: string | null): Promise<LayerRecord> {
+    return this.serial.run(() => addBuiltLayer(this.parts, layer, parent));
+  }
+
+  async hasLayer(layer: LayerRecord): Promise<boolean> {
+    return (await this.parts.snapshots.has(layer.chainId)) && (await this.parts.content.has(layer.digest));
   }
 
   setInUse(check: (imageId: string) => ImageUser | boolean | undefined): void {
@@ -116,6 +141,7 @@ export class LocalImageStore implements ImageStore {
       const target = this.parts.refs.get(name);
       if (target) repoDigests.add(`${familiarName(parseNamed(name))}@${target.manifestDigest}`);
     }
-    return { ...record, repoTags: names.map(familiarize), repoDigests: [...repoDigests] };
+    // a name with a digest (an image pulled by digest) is a repository digest, not a tag
+    return { ...record, repoTags: names.filter((n) => !n.includes("@")).map(familiarize), repoDigests: [...repoDigests] };
   }
 }

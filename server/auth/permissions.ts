@@ -15,6 +15,8 @@ export const roles = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof roles)[number];
 
 const everyone: readonly Role[] = roles;
+/** People who run containers: everything a viewer may not (change state, exec, read secrets, take logs away). */
+const operators: readonly Role[] = ["admin", "operator"];
 const adminOnly: readonly Role[] = ["admin"];
 
 export const permissions = {
@@ -24,13 +26,48 @@ export const permissions = {
   "auth.signout": everyone,
 
   "engine.status": everyone,
+  "engine.host": everyone,
+  "engine.events": everyone,
+
   "container.list": everyone,
+  "container.inspect": everyone,
+  "container.logs": everyone,
+  "container.logs.download": operators,
+  "container.stats": everyone,
+  "container.create": operators,
+  "container.start": operators,
+  "container.stop": operators,
+  "container.restart": operators,
+  "container.kill": operators,
+  "container.pause": operators,
+  "container.unpause": operators,
+  "container.remove": operators,
+  "container.exec": operators,
+  // Refinements (see below): checked inside the procedure named, not procedures of their own.
+  "container.env.read": operators,
+  "container.create.privileged": adminOnly,
+
   "image.list": everyone,
 
   "user.create": adminOnly,
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Action = keyof typeof permissions;
+
+/**
+ * Actions that refine another: the procedure of the action on the right performs them, and checks them itself
+ * (requirePermission in ./require-permission.ts) because they depend on the input or on what is shown. A viewer may
+ * inspect a container but sees its environment values redacted; an operator may run one, but not privileged.
+ */
+export const refinements = {
+  "container.env.read": "container.inspect",
+  "container.create.privileged": "container.create",
+} as const satisfies Partial<Record<Action, Action>>;
+
+/** The one wording of a refusal, for the procedure check, refinements and the terminal's WebSocket alike. */
+export function deniedMessage(action: Action, role: Role): string {
+  return `Permission ${action} is required; your role ${role} does not have it.`;
+}
 
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);

@@ -1,6 +1,7 @@
 /**
  * The console's production HTTP server: Next.js in this process behind a plain http.Server, which is where the peer
- * address is known (and where WebSockets will attach later). Needs a production build (`next build`) of the checkout.
+ * address is known and where the terminal's WebSocket attaches (route handlers cannot upgrade a connection). Needs a
+ * production build (`next build`) of the checkout.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import next from "next";
 import { REMOTE_ADDR_HEADER } from "../http/request-info";
+import { handleExecUpgrade } from "../ws/exec-socket";
 import { CliError } from "./errors";
 
 export interface ConsoleServer {
@@ -35,6 +37,13 @@ export async function startConsole(repo: string, hostname: string, port: number)
     // Overwrites whatever a client sent under this name: only the socket knows the peer.
     req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
     void handle(req, res);
+  });
+  // Next.js adds its own upgrade listener on the first request; it leaves alone paths it has no route for, and
+  // /api/ws/… has none. The console serves no other WebSocket, so any other upgrade is refused rather than left hanging.
+  server.on("upgrade", (req, socket, head) => {
+    req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
+    socket.on("error", () => undefined);
+    if (!handleExecUpgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

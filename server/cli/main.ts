@@ -13,6 +13,7 @@ async function main(argv: string[]): Promise<void> {
   // Loaded on demand: `hako up` pulls in Next.js, which `hako --help` should not wait for.
   if (command === "up") return (await import("./up")).up(rest);
   if (command === "admin" && rest[0] === "create") return (await import("./admin-create")).adminCreate(rest.slice(1));
+  if (command === "user" && rest[0] === "create") return (await import("./admin-create")).userCreate(rest.slice(1));
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     process.stdout.write(usage);
     return;

@@ -5,6 +5,8 @@ export const usage = `Usage:
       Start the engine (hakod) and the console in the foreground; Ctrl-C stops both (containers keep running).
   hako admin create --username NAME --password-stdin
       Create an admin account, reading its password from standard input.
+  hako user create --username NAME --role admin|operator|viewer --password-stdin
+      Create an account with the given role, reading its password from standard input.
 
 Environment:
   DATABASE_URL        file:PATH (SQLite) or postgresql://USER:PASSWORD@HOST:PORT/DB; default file:<console data>/hako.db

@@ -11,17 +11,30 @@ const REQUEST_TIMEOUT_MS = 5000;
 
 export interface Engine {
   endpoint: EngineEndpoint;
+  /** for requests that answer at once: a hung engine fails them in REQUEST_TIMEOUT_MS */
   docker: Docker;
+  /**
+   * No request timeout: for streams that may stay quiet for long (logs follow, stats, events, a terminal) and for
+   * actions that wait by design (stop and restart wait out the stop timeout). Their callers bound them instead.
+   */
+  patient: Docker;
 }
 
 const cache = globalThis as typeof globalThis & { hakoEngine?: Engine };
 
+/** The configured engine (HAKO_HOST), one per process. */
 export function engine(): Engine {
-  if (!cache.hakoEngine) {
-    const endpoint = engineEndpoint();
-    cache.hakoEngine = { endpoint, docker: new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS }) };
-  }
+  cache.hakoEngine ??= connectEngine(engineEndpoint());
   return cache.hakoEngine;
+}
+
+/** A client for any endpoint (tests use their own engine). Nothing connects until the first request. */
+export function connectEngine(endpoint: EngineEndpoint): Engine {
+  return {
+    endpoint,
+    docker: new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS }),
+    patient: new Docker({ ...endpoint.options }),
+  };
 }
 
 /** Why a socket did not answer, in words an operator can act on. */
@@ -44,28 +57,45 @@ export class EngineUnreachable extends ServiceError {
   }
 }
 
+/** docker-modem words an engine error "(HTTP code 404) no such container - No such container: x "; keep the engine's part. */
+function engineMessageOf(message: string | undefined): string | undefined {
+  return message?.replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
+}
+
 interface DockerodeError {
   code?: string;
   statusCode?: number;
+  reason?: string;
   json?: { message?: string } | null;
   message?: string;
 }
 
-/** Runs one engine call, translating its failure. */
-export async function engineCall<T>(target: Engine, call: (docker: Docker) => Promise<T>): Promise<T> {
+/** Runs one engine call, translating its failure; `patient` runs it on the client without a request timeout. */
+export async function engineCall<T>(target: Engine, call: (docker: Docker) => Promise<T>, options: { patient?: boolean } = {}): Promise<T> {
   try {
-    return await call(target.docker);
+    return await call(options.patient ? target.patient : target.docker);
   } catch (err) {
-    throw toServiceError(target.endpoint, err as DockerodeError);
+    throw engineError(target, err);
   }
 }
 
+/** The ServiceError for a failure of the engine or of a stream from it (for streams read outside engineCall). */
+export function engineError(target: Engine, err: unknown): ServiceError {
+  return err instanceof ServiceError ? err : toServiceError(target.endpoint, err as DockerodeError);
+}
+
 function toServiceError(endpoint: EngineEndpoint, err: DockerodeError): ServiceError {
-  const message = err.json?.message ?? err.message ?? "engine request failed";
+  const message = err.json?.message ?? engineMessageOf(err.message) ?? "engine request failed";
   const reason = err.code ? unreachableReasons[err.code] : undefined;
   if (reason) return new EngineUnreachable(endpoint, reason, err);
   if (/timeout/i.test(message) && !err.statusCode) return new EngineUnreachable(endpoint, "no answer in time", err);
+  // dockerd's (and hakod's) answer for a route it does not have: an older or partial engine, not a missing object.
+  if ((err.statusCode === 404 && message === "page not found") || err.statusCode === 405 || err.statusCode === 501) {
+    return new ServiceError("Unsupported", `The engine at ${endpoint.url} does not support this request yet (it answered: ${message}).`, { cause: err });
+  }
   switch (err.statusCode) {
+    // "Not Modified": start of a running container, stop of a stopped one; dockerode words it in `reason`.
+    case 304: return new ServiceError("Conflict", `Nothing to do: ${err.reason ?? "the container is already in that state"}.`, { cause: err });
     case 400: return new ServiceError("InvalidArgument", message, { cause: err });
     case 404: return new ServiceError("NotFound", message, { cause: err });
     case 409: return new ServiceError("Conflict", message, { cause: err });

@@ -7,6 +7,7 @@
  * - PermissionDenied: the caller may not do this (now, or ever).
  * - NotFound / Conflict: the named object is missing / exists or is in a state that forbids the action.
  * - Unavailable: a dependency (the engine) cannot be reached; retrying later may work.
+ * - Unsupported: the engine answered that it does not serve this request at all (an older or partial engine).
  *
  * `detail` is for the audit log only (e.g. "wrong password" behind a generic "Invalid username or password").
  */
@@ -16,7 +17,8 @@ export type ServiceErrorKind =
   | "PermissionDenied"
   | "NotFound"
   | "Conflict"
-  | "Unavailable";
+  | "Unavailable"
+  | "Unsupported";
 
 export class ServiceError extends Error {
   readonly kind: ServiceErrorKind;

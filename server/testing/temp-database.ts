@@ -9,14 +9,18 @@ import { closeDatabase, openDatabase, type Db } from "../db";
 
 export interface TempDatabase {
   db: Db;
+  /** its DATABASE_URL, for code under test that opens the process's database by itself */
+  url: string;
   close(): Promise<void>;
 }
 
 export async function openTempDatabase(): Promise<TempDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "hako-console-test-"));
-  const db = await openDatabase(`file:${join(dir, "hako.db")}`);
+  const url = `file:${join(dir, "hako.db")}`;
+  const db = await openDatabase(url);
   return {
     db,
+    url,
     close: async () => {
       await closeDatabase();
       rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
+import { ContainersHeader } from "../../_components/containers-header";
 import { ContainersTable } from "../../_components/containers-table";
 
 export const metadata: Metadata = { title: "Containers" };
 
-export default function ContainersPage() {
+export default async function ContainersPage({ searchParams }: { searchParams: Promise<{ removed?: string }> }) {
+  const { removed } = await searchParams;
   return (
     <>
-      <h1 className="mb-4 text-xl font-semibold">Containers</h1>
+      <ContainersHeader removed={removed} />
       <ContainersTable />
     </>
   );

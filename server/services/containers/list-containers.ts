@@ -32,8 +32,12 @@ export async function listContainers(target: Engine): Promise<ContainerSummary[]
   return rows.sort((a, b) => b.created.getTime() - a.created.getTime());
 }
 
+export function knownStateOf(state: string): ContainerSummary["state"] {
+  return knownStates.has(state) ? (state as ContainerState) : "unknown";
+}
+
 async function summarise(docker: Docker, info: ContainerInfo): Promise<ContainerSummary> {
-  const state = knownStates.has(info.State) ? (info.State as ContainerState) : "unknown";
+  const state = knownStateOf(info.State);
   return {
     id: info.Id,
     name: (info.Names[0] ?? info.Id.slice(0, 12)).replace(/^\//, ""),
