@@ -25,6 +25,8 @@ import type { VolumeStore } from "./volumes/volume.js";
 import { Registries, type RegistryOptions } from "./distribution/registry/settings.js";
 import { EventBus } from "./events/bus.js";
 import { ExecManager } from "./containers/exec-manager.js";
+import { NetworkManager } from "./network/manager.js";
+import { installNetworkHooks } from "./network/hooks.js";
 
 // ---- logging ----
 
@@ -175,6 +177,8 @@ export class Engine {
   run!: RunHooks;
   /** `docker exec` (containers/exec-manager.ts); also the health checks' probe runner */
   execs!: ExecManager;
+  /** networks, endpoints and published ports (network/manager.ts) */
+  networks!: NetworkManager;
 
   private constructor(
     readonly layout: Layout,
@@ -204,9 +208,13 @@ export class Engine {
     const run = installRunHooks({ containers, volumes, store, layout, log, events,
       security: opts.security ?? defaultSecurity(), initPath: opts.initPath ?? defaultInitPath() });
     await volumes.init();
+    const networks = new NetworkManager(layout, log, host);
+    installNetworkHooks({ containers, networks, log, events });
+    await networks.init();
     images.setInUse((imageId) => containers.imageUser(imageId));
     await images.init();
     await containers.init();
+    await networks.reconcile();
     const execs = new ExecManager({ containers, layout, executor, host, log, events });
     await execs.init();
     run.setProbeRunner(execs);
@@ -218,6 +226,7 @@ export class Engine {
     engine.volumes = volumes;
     engine.run = run;
     engine.execs = execs;
+    engine.networks = networks;
     return engine;
   }
 
@@ -227,6 +236,7 @@ export class Engine {
    */
   async close(): Promise<void> {
     this.containers.shutdown();
+    this.execs?.shutdown();
     this.run?.health.stopAll();
     this.events.close();
     await this.cgroups.remove(this.layout.cgroupParent());

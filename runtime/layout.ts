@@ -62,11 +62,20 @@
  *     record.json                        the volume's record (driver, labels, options, created), see volumes/volume.ts;
  *                                        the directory appears whole by a rename from tmp/volume-<random>/
  *     _data/                             the volume's content (the mountpoint containers bind)
+ *   network/
+ *     state.json                         networks, containers' attachments (aliases, addresses while running) and
+ *                                        published ports (network/network.ts), rewritten atomically
+ *   netns/<id>                           a running container's network namespace, kept by a bind mount of
+ *                                        /proc/<pid>/ns/net onto this file (made like `ip netns add`, see
+ *                                        network/links.ts); unmounted and removed when the container stops
  * ```
  *
  * Names derived from the root so that two hakods with different roots never meet: the cgroup parent
  * (`/hako-<instance>`), and the abstract-socket prefix of the shims (`hako-<instance>/`), where `<instance>` is the
- * first 12 hex digits of sha256(realpath(root)).
+ * first 12 hex digits of sha256(realpath(root)); and network devices, whose names the kernel limits to 15 characters:
+ * the default bridge `hk-<instance[0:8]>`, a user network's bridge `hk<instance[0:6]>-<network id[0:6]>`, and the
+ * host end of a container's veth pair `vh<instance[0:5]><8 random hex>` (its peer, until renamed eth<n> in the
+ * container, `vc…`).
  */
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
@@ -132,6 +141,15 @@ export class Layout {
   volumeDir(name: string): string { return join(this.volumesDir(), name); }
   volumeRecord(name: string): string { return join(this.volumeDir(name), "record.json"); }
   volumeData(name: string): string { return join(this.volumeDir(name), "_data"); }
+
+  networkDir(): string { return join(this.root, "network"); }
+  networkStateFile(): string { return join(this.networkDir(), "state.json"); }
+  netnsDir(): string { return join(this.root, "netns"); }
+  netnsFile(id: string): string { return join(this.netnsDir(), id); }
+  defaultBridge(): string { return `hk-${this.instance.slice(0, 8)}`; }
+  bridgeName(networkId: string): string { return `hk${this.instance.slice(0, 6)}-${networkId.slice(0, 6)}`; }
+  /** `random` is 8 hex digits */
+  vethName(random: string): string { return `vh${this.instance.slice(0, 5)}${random}`; }
 
   /** cgroup path (absolute, below each controller's root) of one container. */
   cgroupPath(id: string): string { return `/hako-${this.instance}/${id}`; }

@@ -1,6 +1,7 @@
 "use client";
 /** Every image on the engine, refreshed every two seconds. */
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { exactBytes, humanSize, shortId } from "../_lib/format";
 import { useTRPC } from "../_trpc/client";
 import { EmptyState } from "./empty-state";
@@ -24,7 +25,7 @@ export function ImagesTable() {
     const host = engine.data?.endpoint ?? "unix:///run/hako/hako.sock";
     return (
       <EmptyState title="No images yet">
-        Images are what containers start from. Load one with{" "}
+        Images are what containers start from. Pull one with the button above, or load one with{" "}
         <code className="font-mono">docker -H {host} load -i image.tar</code>.
       </EmptyState>
     );
@@ -34,10 +35,20 @@ export function ImagesTable() {
       {images.data.map((image) => (
         <tr key={image.id}>
           <Cell className="font-medium">
-            {image.tags.length > 0 ? image.tags.map((tag) => <div key={tag}>{tag}</div>) : <span className="text-zinc-500">&lt;none&gt;</span>}
+            {image.tags.length > 0 ? (
+              image.tags.map((tag) => (
+                <div key={tag}>
+                  <Link href={`/images/${encodeURIComponent(image.id)}`} className="underline-offset-2 hover:underline">{tag}</Link>
+                </div>
+              ))
+            ) : (
+              <span className="text-zinc-500">&lt;none&gt;</span>
+            )}
           </Cell>
           <Cell className="font-mono text-xs">
-            <span title={image.id}>{shortId(image.id)}</span>
+            <Link href={`/images/${encodeURIComponent(image.id)}`} title={image.id} className="underline-offset-2 hover:underline">
+              {shortId(image.id)}
+            </Link>
           </Cell>
           <Cell className="font-mono text-xs">
             {image.digest ? <span title={image.digest}>{image.digest.slice(0, 19)}…</span> : <span aria-label="none">—</span>}

@@ -7,9 +7,12 @@ const areas = [
   { href: "/", label: "Dashboard" },
   { href: "/containers", label: "Containers" },
   { href: "/images", label: "Images" },
+  { href: "/builds", label: "Builds" },
+  { href: "/registries", label: "Registries" },
+  { href: "/audit", label: "Audit" },
 ] as const;
 
-const comingSoon = ["Builds", "Volumes", "Networks", "Registries", "Audit"];
+const comingSoon = ["Volumes", "Networks"];
 
 export function SideNav() {
   const pathname = usePathname();

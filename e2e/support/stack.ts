@@ -41,7 +41,8 @@ export async function startStack(): Promise<Stack> {
     join(repoRoot, "bin", "hako"),
     ["up", "--data-root", join(dir, "data"), "--host", engineHost, "--port", String(port), "--hostname", "127.0.0.1"],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl, HAKO_CONSOLE_DATA: consoleData },
+      // A small build context limit, so that e2e/builds.spec.ts can go over it without uploading hundreds of MiB.
+      env: { ...process.env, DATABASE_URL: databaseUrl, HAKO_CONSOLE_DATA: consoleData, HAKO_BUILD_CONTEXT_LIMIT: process.env.HAKO_BUILD_CONTEXT_LIMIT ?? "8m" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -86,6 +86,10 @@ export async function listContainers(ctx: Ctx): Promise<void> {
   const now = Date.now();
   const out = await Promise.all(list.map(async (c) => {
     const summary: Record<string, unknown> = containerSummary(c, now);
+    if (ctx.engine.networks) {
+      summary.Ports = ctx.engine.networks.summaryPorts(c);
+      summary.NetworkSettings = { Networks: ctx.engine.networks.settings(c).Networks };
+    }
     if (withSize) {
       summary.SizeRw = await containers.sizeRw(c.id);
       summary.SizeRootFs = summary.SizeRw as number + (await imageSize(ctx, c.imageId));
@@ -114,6 +118,7 @@ export async function inspectContainer(ctx: Ctx): Promise<void> {
   }
   const body: Record<string, unknown> = containerJson(rec, ctx.engine.layout, lowerDirs);
   body.ExecIDs = ctx.engine.execs?.idsOf(rec.id) ?? null;
+  if (ctx.engine.networks) body.NetworkSettings = ctx.engine.networks.settings(rec);
   if (boolParam(ctx.query, "size")) {
     body.SizeRw = await ctx.engine.containers.sizeRw(rec.id);
     body.SizeRootFs = (body.SizeRw as number) + (await imageSize(ctx, rec.imageId));

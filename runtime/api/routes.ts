@@ -21,6 +21,9 @@ import { imageHistory, inspectImage, listImages, loadImages, removeImage, tagIma
 import type { Route } from "./router.js";
 import { info, ping, version } from "./system.js";
 import { systemDf } from "./system-df.js";
+import {
+  connectNetwork, createNetwork, disconnectNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
+} from "./networks.js";
 import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume } from "./volumes.js";
 
 const C = "([^/]+)"; // a container ID or name
@@ -87,4 +90,12 @@ export const routes: Route[] = [
   r("GET", "/volumes", listVolumes),
   r("GET", `/volumes/${C}`, inspectVolume),
   r("DELETE", `/volumes/${C}`, removeVolume),
+
+  r("POST", "/networks/create", createNetwork),
+  r("POST", "/networks/prune", pruneNetworks),
+  r("GET", "/networks", listNetworks),
+  r("GET", `/networks/${C}`, inspectNetwork),
+  r("DELETE", `/networks/${C}`, removeNetwork),
+  r("POST", `/networks/${C}/connect`, connectNetwork),
+  r("POST", `/networks/${C}/disconnect`, disconnectNetwork),
 ];

@@ -100,6 +100,8 @@ export interface ContainerRecord {
   mounts?: ContainerMount[];
   /** stopped or killed by hand since its last start: restart policies respect that (restart-policy.ts) */
   manuallyStopped?: boolean;
+  /** the create request's NetworkingConfig, until the network hooks have read it at create (network/hooks.ts) */
+  networkingConfig?: unknown;
 }
 
 export function initialState(): ContainerState {

@@ -10,6 +10,7 @@ import { normaliseCapability } from "../oci/spec.js";
 import {
   initialState, rfc3339Nano, type ContainerConfig, type ContainerRecord, type HostConfig,
 } from "./container.js";
+import { normaliseLogConfig } from "./log-config.js";
 import { settleRunOptions } from "./run-options.js";
 
 /** The body of `POST /containers/create`: Docker's Config plus HostConfig (and NetworkingConfig, kept as is). */
@@ -163,7 +164,6 @@ export function normaliseHostConfig(raw: Record<string, unknown> | null | undefi
   return {
     Binds: null,
     ContainerIDFile: "",
-    LogConfig: { Type: "hako-shim", Config: {} },
     NetworkMode: "default",
     PortBindings: {},
     RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
@@ -193,6 +193,7 @@ export function normaliseHostConfig(raw: Record<string, unknown> | null | undefi
     OomKillDisable: false,
     MemorySwappiness: null,
     ...h,
+    LogConfig: normaliseLogConfig(h.LogConfig),
     Memory: memory,
     MemorySwap: memorySwap,
     MemoryReservation: num(h.MemoryReservation, "HostConfig.MemoryReservation"),
@@ -237,5 +238,6 @@ export function newRecord(args: {
     state: initialState(),
     restartCount: 0,
     mounts,
+    ...(args.request.NetworkingConfig ? { networkingConfig: args.request.NetworkingConfig } : {}),
   };
 }

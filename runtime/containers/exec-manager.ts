@@ -111,7 +111,7 @@ export class ExecManager implements ProbeRunner {
     try {
       container = this.deps.containers.get(exec.containerId);
     } catch {
-      throw notFound(`No such container: ${id}`);
+      throw notFound(`No such container: ${exec.containerId}`);
     }
     this.assertActive(container);
     return { exec, container };
@@ -190,6 +190,11 @@ export class ExecManager implements ProbeRunner {
       clearTimeout(timer);
       this.execs.delete(ex.id);
     }
+  }
+
+  /** Lets go of every running exec without touching it (a restart finds it again while it runs). */
+  shutdown(): void {
+    for (const ex of this.execs.values()) ex.task?.release();
   }
 
   // ---- internals ----

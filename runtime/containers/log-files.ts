@@ -15,9 +15,11 @@
  *   or `until` has passed.
  *
  * Rotation while following: files are known by inode. When `container.log` is no longer the file being read, that
- * file is read to its end (it is complete: renamed files are not written), then the files of the chain not seen yet,
- * oldest first; the last becomes the file followed. Nothing is read twice and, as long as the reader keeps up with
- * rotation (a file is not deleted before it was read), nothing is lost.
+ * file is read to its end (it is complete: renamed files are not written), then the files that come after it in the
+ * chain, oldest first (all of them when it has left the chain); the last becomes the file followed. Its inode is
+ * looked up in the chain while the file is still open: once closed (and deleted by rotation) its number may be given
+ * to a new file. Nothing is read twice and, as long as the reader keeps up with rotation (a file is not deleted
+ * before it was read), nothing is lost.
  */
 import { watch, type FSWatcher } from "node:fs";
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
@@ -199,7 +201,7 @@ export async function streamLogs(base: string, opts: LogViewOptions, out: Writab
     writer.flush();
     if (!follow || writer.closed || renderer.pastUntil) return;
     const current = readers.pop() ?? null;
-    const follower = new Follower(base, opts, writer, renderer, between, current, new Set(files.map((f) => f.ino)));
+    const follower = new Follower(base, opts, writer, renderer, between, current);
     const gone = (): void => follower.poke();
     out.once("close", gone);
     try {
@@ -224,7 +226,6 @@ class Follower {
     private readonly renderer: LogRenderer,
     private readonly between: () => Promise<boolean>,
     private current: LogFileReader | null,
-    private readonly seen: Set<number>,
   ) {}
 
   /** Something may have changed (the log grew, the destination went away): look again. */
@@ -281,17 +282,20 @@ class Follower {
     if (this.current) await this.current.readAvailable(visit, this.between);
     const st = await stat(this.base).catch(() => null);
     if (!st || st.ino === this.current?.ino) return;
+    const chain = await openLogChain(this.base);
+    let next = 0;
     if (this.current) {
       await this.current.readAvailable(visit, this.between);
+      const ino = this.current.ino;
+      next = chain.findIndex((f) => f.ino === ino) + 1;
       await this.current.close();
       this.current = null;
     }
-    for (const f of await openLogChain(this.base)) {
-      if (this.seen.has(f.ino)) {
+    for (const [i, f] of chain.entries()) {
+      if (i < next) {
         await f.fh.close();
         continue;
       }
-      this.seen.add(f.ino);
       await this.current?.close();
       this.current = new LogFileReader(f);
       await this.current.readAvailable(visit, this.between);

@@ -10,6 +10,7 @@
  * container; reading, kill, attach and wait never wait for them. A task's exit is handled the moment it is reported
  * (exit.ts).
  */
+import { crashPoint } from "../crash-points.js";
 import { internal, invalidArgument } from "../errors.js";
 import { containerEvent } from "../events/container-events.js";
 import type { ImageUser } from "../store/image-store.js";
@@ -157,6 +158,7 @@ export class ContainerManager {
     }
     try {
       await store.create(record);
+      crashPoint("create.after-record");
     } catch (err) {
       this.registry.forget(id);
       for (const u of undo.reverse()) await u().catch(() => undefined);

@@ -2,6 +2,7 @@
  * `rm` (`-f` kills a running container first, `-v` lets the volume hooks remove its anonymous volumes) and the removal
  * itself: the record goes atomically, then everything the container had.
  */
+import { crashPoint } from "../crash-points.js";
 import { conflict, notFound } from "../errors.js";
 import { mountsUnder, unmount } from "../snapshot/overlay.js";
 import { containerEvent } from "../events/container-events.js";
@@ -40,12 +41,11 @@ export async function destroy(m: ManagerState, live: Live, opts?: RemoveOptions)
   const { store, layout, cgroups, log } = m.deps;
   const id = live.record.id;
   const dir = await store.detach(id);
+  crashPoint("remove.after-rename");
   live.removed = true;
   m.registry.forget(id);
   for (const s of live.sinks) s.end();
   live.sinks.clear();
-  live.events.emit("removed");
-  m.deps.events?.publish(containerEvent(live.record, "destroy"));
   const how = opts ?? { force: false, volumes: live.record.hostConfig.AutoRemove };
   // the rest is no longer the container's: it lies in tmp/ (emptied at the next start if hakod dies now)
   void (async () => {
@@ -56,6 +56,9 @@ export async function destroy(m: ManagerState, live: Live, opts?: RemoveOptions)
     await hook(live.record, how).catch((err: unknown) =>
       log.warn("a removal hook failed", { id, error: String(err) }));
   }
+  // announced once the hooks are done: `run --rm` returns with its anonymous volumes and network devices gone
+  live.events.emit("removed");
+  m.deps.events?.publish(containerEvent(live.record, "destroy"));
 }
 
 /** Unmounts whatever is mounted below `dir`, then deletes it. */

@@ -3,10 +3,9 @@
  * and timeout, health check, security options, init, and the mounts (volumes/mount-spec.ts). Everything refused here
  * is refused before anything of the container exists, with dockerd's message.
  *
- * Network modes: `none`, and `default`/`bridge` (the default), give the container its own network namespace with only
- * loopback (bridge networks with an address come later, in the network issue); `host` shares the host's network
- * namespace, /etc/hosts and /etc/resolv.conf, and names the container after the host. `container:<id>` and named
- * networks are refused for now.
+ * Network modes: `host` shares the host's network namespace, /etc/hosts and /etc/resolv.conf, and names the container
+ * after the host; every other mode (`none`, `default`/`bridge`, a network's name, `container:<id>`) is a private
+ * namespace that the network hooks (network/hooks.ts) check at create and wire at each start.
  */
 import { hostname } from "node:os";
 import { invalidArgument } from "../errors.js";
@@ -26,11 +25,8 @@ export function networkModeKind(mode: unknown): NetworkModeKind {
   if (typeof m !== "string") throw invalidArgument("HostConfig.NetworkMode must be a string");
   if (m === "" || m === "default" || m === "bridge" || m === "none") return "private";
   if (m === "host") return "host";
-  if (m.startsWith("container:")) {
-    throw invalidArgument(`network mode "${m}" is not supported yet: use none, bridge or host`);
-  }
-  // 400 rather than dockerd's 404 at start: the CLI takes a 404 from create for a missing image and would pull
-  throw invalidArgument(`network ${m} not found`);
+  if (m === "container:") throw invalidArgument(`invalid network mode: ${m}`);
+  return "private";
 }
 
 function stringList(v: unknown, field: string): string[] | null {

@@ -3,6 +3,7 @@
  * fails leaves the container "created" with the error and the exit code the CLI maps (127/126), like dockerd.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { crashPoint } from "../crash-points.js";
 import { conflict, internal, notFound } from "../errors.js";
 import { containerEvent } from "../events/container-events.js";
 import type { Task } from "../oci/executor.js";
@@ -12,6 +13,7 @@ import { isRunning, rfc3339Nano } from "./container.js";
 import { containerEnv, hostsFile, resolvConf } from "./env.js";
 import { attachTask, cleanUpAfterExit } from "./exit.js";
 import { resolveInRoot } from "./in-root.js";
+import { logRotation, type LogConfig } from "./log-config.js";
 import { serialise, type Live } from "./live.js";
 import type { ManagerState } from "./manager-state.js";
 import { destroy } from "./remove.js";
@@ -103,8 +105,9 @@ export async function startTask(m: ManagerState, live: Live): Promise<void> {
     await writeFile(layout.bundleConfig(id), JSON.stringify(spec));
     task = await executor.create({
       id, bundle: layout.bundleDir(id), stdin: rec.config.OpenStdin, tty: rec.config.Tty,
-      logFile: layout.containerLog(id),
+      logFile: layout.containerLog(id), logRotation: logRotation(h.LogConfig as LogConfig | undefined),
     });
+    crashPoint("start.after-spawn");
   } catch (err) {
     // like dockerd: the container stays "created", with the error and the exit code the CLI maps (127/126)
     const message = err instanceof Error ? err.message : String(err);
@@ -139,6 +142,7 @@ export async function startTask(m: ManagerState, live: Live): Promise<void> {
     await task.kill(9);
     throw internal(`recording the start: ${(err as Error).message}`, err);
   }
+  crashPoint("start.after-record");
   await task.start();
   live.events.emit("start");
   m.deps.events?.publish(containerEvent(rec, "start"));

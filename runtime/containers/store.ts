@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { crashPoint } from "../crash-points.js";
 import type { Layout } from "../layout.js";
 import type { ContainerRecord } from "./container.js";
 
@@ -45,6 +46,7 @@ export class ContainerStore {
   /** Creates the container's directory and writes its first record. */
   async create(rec: ContainerRecord): Promise<void> {
     await mkdir(this.layout.containerDir(rec.id), { recursive: true });
+    crashPoint("create.after-dir");
     await this.save(rec);
   }
 

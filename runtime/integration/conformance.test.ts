@@ -247,6 +247,30 @@ const SCENARIOS: Scenario[] = [
       "Seccomp:\t0\n", stderr: "" },
   },
   {
+    name: "exec: joins the running container (namespaces, cgroup, security), with its own exit code",
+    observe: async (e, B) => {
+      await runReady(e, ["--name", "ex", "--hostname", "box", "-e", "FOO=bar", "--pids-limit", "20", B, "sh", "-c",
+        "echo ready; while true; do sleep 0.1; done"]);
+      const inside = await docker(e, ["exec", "ex", "sh", "-c", "hostname; echo $FOO; tr '\\0' ' ' < /proc/1/cmdline; " +
+        `echo; cat ${hybridOrV1 ? "/sys/fs/cgroup/pids/pids.max" : "/sys/fs/cgroup/pids.max"}; exit 5`]);
+      const status = await docker(e, ["exec", "-u", "nobody", "ex", "grep", "-E",
+        "^(Uid|CapEff|NoNewPrivs|Seccomp):", "/proc/self/status"]);
+      const stdin = await docker(e, ["exec", "-i", "ex", "cat"], "piped\n");
+      const missing = await docker(e, ["exec", "ex", "nosuchcmd"]);
+      await e.docker(["rm", "-f", "ex"]);
+      return { inside, status,
+        stdin, missing: { code: missing.code, message: /exec: "nosuchcmd": executable file not found in \$PATH/.test(
+          missing.stdout + missing.stderr) } };
+    },
+    expected: {
+      inside: { code: 5, stdout: "box\nbar\nsh -c echo ready; while true; do sleep 0.1; done \n20\n", stderr: "" },
+      status: { code: 0, stderr: "",
+        stdout: "Uid:\t65534\t65534\t65534\t65534\nCapEff:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t2\n" },
+      stdin: { code: 0, stdout: "piped\n", stderr: "" },
+      missing: { code: 127, message: true },
+    },
+  },
+  {
     name: "kill and stop: signals reach init, exit codes as Docker's",
     observe: async (e, B) => {
       await e.docker(["run", "-d", "--name", "k9", B, "sleep", "600"]);

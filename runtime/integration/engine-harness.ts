@@ -184,6 +184,8 @@ export async function startEngine(opts: { logLevel?: string; /** more hakod flag
       if (handle.pid) {
         const ids = (await handle.docker(["ps", "-aq"]).catch(() => ({ stdout: "" }))).stdout.split("\n").filter(Boolean);
         if (ids.length > 0) await handle.docker(["rm", "-f", ...ids]).catch(() => undefined);
+        // user networks' bridges are host devices: they must not outlive the data root
+        await handle.docker(["network", "prune", "-f"]).catch(() => undefined);
         await handle.stop();
       }
       const mounts = (await readFile("/proc/self/mounts", "utf8")).split("\n")

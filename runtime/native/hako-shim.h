@@ -324,6 +324,8 @@ struct hako_options {
   pid_t target_pid;
   char *process_path, *seccomp_path, *cgroup_path;
   char *runtime, *runtime_root; /* an external OCI runtime (runc) does the create step (runtime.c); NULL: the shim */
+  uint64_t log_max_size;        /* --log-max-size: rotate the log past this many bytes (0: never) */
+  int log_max_files;            /* --log-max-files: container.log plus this many - 1 rotated files */
 };
 
 struct hako_io {
@@ -339,6 +341,9 @@ int io_make_pipes (const struct hako_options *opts, struct hako_io *io, struct h
 /* buf: 16 free bytes for the record header, then len bytes of output (no log: log_fd -1) */
 int io_log_record (int log_fd, int stream, char *buf, size_t len);
 void io_frame_header (unsigned char h[8], int type, size_t len);
+/* log rotation (log_rotate.c): init once the log is open (max_size 0: none); io_log_record calls the other */
+int log_rotate_init (int log_fd, const char *path, uint64_t max_size, int max_files, hako_error_t *err);
+void log_rotate_before_write (int log_fd, size_t record_len);
 
 struct hako_exit {
   int exit_code, signal, oom_killed;

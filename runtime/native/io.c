@@ -104,6 +104,7 @@ io_log_record (int log_fd, int stream, char *buf, size_t len)
 
   if (log_fd < 0)
     return 0;
+  log_rotate_before_write (log_fd, len + 16);
   h[0] = (unsigned char) stream;
   h[1] = h[2] = h[3] = 0;
   put_be32 (h + 4, (uint32_t) len);

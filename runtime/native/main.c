@@ -17,6 +17,24 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* --log-max-size BYTES, --log-max-files N (log_rotate.c) */
+static int
+parse_log_limit (int opt, const char *arg, struct hako_options *o, hako_error_t *err)
+{
+  char *end = NULL;
+  unsigned long long v;
+
+  errno = 0;
+  v = strtoull (arg, &end, 10);
+  if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || v == 0 || (opt == 'N' && v > 1000))
+    return hako_make_error (err, 0, "bad --%s `%s`", opt == 'M' ? "log-max-size" : "log-max-files", arg);
+  if (opt == 'M')
+    o->log_max_size = v;
+  else
+    o->log_max_files = (int) v;
+  return 0;
+}
+
 static int
 parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
 {
@@ -26,6 +44,7 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
     { "exit-file", required_argument, NULL, 'e' }, { "pid-file", required_argument, NULL, 'p' },
     { "stdin", no_argument, NULL, 'I' }, { "tty", no_argument, NULL, 'T' },
     { "runtime", required_argument, NULL, 'R' }, { "runtime-root", required_argument, NULL, 'O' },
+    { "log-max-size", required_argument, NULL, 'M' }, { "log-max-files", required_argument, NULL, 'N' },
     { NULL, 0, NULL, 0 },
   };
   char real[PATH_MAX];
@@ -46,13 +65,18 @@ parse_args (int argc, char **argv, struct hako_options *o, hako_error_t *err)
       case 'T': o->tty = 1; break;
       case 'R': runtime = optarg; break;
       case 'O': runtime_root = optarg; break;
+      case 'M': case 'N':
+        if (parse_log_limit (c, optarg, o, err) < 0)
+          return -1;
+        break;
       default: return hako_make_error (err, 0, "usage: unknown option `%s`", argv[optind - 1]);
       }
   if (!bundle || !o->id || !o->socket_name || !log || !exit_file || !pid_file || optind != argc
       || (runtime_root && !runtime))
     return hako_make_error (err, 0, "usage: hako-shim --bundle DIR --id ID --socket NAME --log FILE "
                                     "--exit-file FILE --pid-file FILE [--stdin] [--tty] "
-                                    "[--runtime PATH [--runtime-root DIR]]");
+                                    "[--runtime PATH [--runtime-root DIR]] [--log-max-size BYTES "
+                                    "[--log-max-files N]]");
   if (*o->id == '\0' || strchr (o->id, '/') || strcmp (o->id, "..") == 0 || strcmp (o->id, ".") == 0)
     return hako_make_error (err, 0, "bad container id `%s`", o->id);
   if (realpath (bundle, real) == NULL)
@@ -170,7 +194,8 @@ open_files (const struct hako_options *o, struct hako_io *io, struct hako_contai
   snprintf (pid, sizeof pid, "%d\n", (int) c->pid);
   if (o->log_path && (io->log_fd = open (o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0)
     hako_make_error (err, errno, "open the log `%s`", o->log_path);
-  else if (!o->pid_path || hako_write_file_atomic (o->pid_path, pid, strlen (pid), 0, err) == 0)
+  else if (log_rotate_init (io->log_fd, o->log_path, o->log_max_size, o->log_max_files ? o->log_max_files : 1, err) == 0
+           && (!o->pid_path || hako_write_file_atomic (o->pid_path, pid, strlen (pid), 0, err) == 0))
     return 0;
   kill (c->pid, SIGKILL);
   return -1;

@@ -138,6 +138,9 @@ handle_frame (void *ctx, int type, const char *p, size_t len)
         {
           hako_warn ("%s", err->msg);
           hako_error_free (&err);
+          /* a runtime that could not start init leaves it waiting for good: end it, so the exit is recorded */
+          if (r->opts->runtime)
+            kill (r->c->pid, SIGKILL);
         }
       break;
     case FRAME_SIGNAL:

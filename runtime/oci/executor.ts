@@ -39,6 +39,8 @@ export interface CreateTaskRequest {
   stdin: boolean;
   tty: boolean;
   logFile: string;
+  /** rotate the log past maxSize bytes, keeping maxFiles files in all (absent: no rotation) */
+  logRotation?: { maxSize: number; maxFiles: number } | null;
 }
 
 /**

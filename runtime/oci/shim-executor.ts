@@ -55,6 +55,9 @@ export class ShimExecutor implements Executor {
     ];
     if (req.stdin) args.push("--stdin");
     if (req.tty) args.push("--tty");
+    if (req.logRotation) {
+      args.push("--log-max-size", String(req.logRotation.maxSize), "--log-max-files", String(req.logRotation.maxFiles));
+    }
     if (this.runtime) args.push("--runtime", this.runtime.path, "--runtime-root", this.runtime.root);
 
     // The shim's own diagnostics go to a file: it outlives hakod, so it must not write to a pipe hakod holds.

@@ -1,9 +1,17 @@
 /**
  * The one path that writes the audit log. Every mutation (ok, error or denied) and every denied query lands here,
  * through the procedure builder in ../trpc.ts; nothing else inserts AuditEvent rows. Keeping a single writer is what
- * lets the audit issue add its hash chain in one place.
+ * lets it keep the hash chain (./chain.ts): each row is appended and linked to the one before in one transaction, and
+ * appends are serialised so two writers never link to the same predecessor.
+ *
+ * Serialisation: on SQLite the transaction's first statement is the INSERT, which takes the database's write lock at
+ * once (a second process, e.g. `hako admin create` beside the console, waits on the busy timeout); on PostgreSQL a
+ * transaction-scoped advisory lock does the same. Within the lock the row reads its predecessor (the highest seq
+ * below its own), computes its hash and stores it. Seq values may have gaps (a rolled-back insert on PostgreSQL);
+ * the chain links rows by prevHash, not by seq arithmetic.
  */
 import type { Db } from "../db";
+import { chainHash, GENESIS } from "./chain";
 import { redact } from "./redact";
 
 export type AuditOutcome = "ok" | "denied" | "error";
@@ -37,28 +45,46 @@ export interface AuditEntry {
   message?: string | null;
   source: AuditSource;
   time?: Date;
+  /** the team that owns the target (its `hako.team` label), when it has one */
+  team?: string | null;
+}
+
+/** pg_advisory_xact_lock key of audit appends: any fixed number, "HAKOAUDT" in ASCII. */
+const AUDIT_APPEND_LOCK = 0x48414b4f41554454n;
+
+function isPostgres(db: Db): boolean {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
 export const ANONYMOUS = "anonymous";
 
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   const { actor, target, source } = entry;
-  await db.auditEvent.create({
-    data: {
-      time: entry.time ?? new Date(),
-      actorId: actor?.id ?? null,
-      actorName: actor?.name ?? ANONYMOUS,
-      actorRole: actor?.role ?? null,
-      action: entry.action,
-      targetKind: target?.kind ?? null,
-      targetId: target?.id ?? null,
-      targetName: target?.name ?? null,
-      params: entry.params === undefined ? null : JSON.stringify(redact(entry.params)),
-      outcome: entry.outcome,
-      message: entry.message ?? null,
-      sourceIp: source.sourceIp,
-      userAgent: source.userAgent,
-      requestId: source.requestId,
-    },
+  const content = {
+    time: entry.time ?? new Date(),
+    actorId: actor?.id ?? null,
+    actorName: actor?.name ?? ANONYMOUS,
+    actorRole: actor?.role ?? null,
+    action: entry.action,
+    targetKind: target?.kind ?? null,
+    targetId: target?.id ?? null,
+    targetName: target?.name ?? null,
+    team: entry.team ?? null,
+    params: entry.params === undefined ? null : JSON.stringify(redact(entry.params)),
+    outcome: entry.outcome,
+    message: entry.message ?? null,
+    sourceIp: source.sourceIp,
+    userAgent: source.userAgent,
+    requestId: source.requestId,
+  };
+  const postgres = isPostgres(db);
+  await db.$transaction(async (tx) => {
+    if (postgres) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
+    const row = await tx.auditEvent.create({ data: content, select: { seq: true, time: true } });
+    const previous = await tx.auditEvent.findFirst({ where: { seq: { lt: row.seq } }, orderBy: { seq: "desc" }, select: { hash: true } });
+    const prevHash = previous?.hash ?? GENESIS;
+    // `time` as stored (the database may round it), so that verification recomputes the same hash.
+    const hash = chainHash({ ...content, seq: row.seq, time: row.time, prevHash });
+    await tx.auditEvent.update({ where: { seq: row.seq }, data: { prevHash, hash } });
   });
 }

@@ -48,8 +48,30 @@ export const permissions = {
   "container.create.privileged": adminOnly,
 
   "image.list": everyone,
+  "image.inspect": everyone,
+  "image.history": everyone,
+  "image.pull": operators,
+  "image.push": operators,
+  "image.tag": operators,
+  "image.transfers": operators,
+  "image.rule.set": adminOnly,
+  // Builds: anyone may read the history and follow a build's log; building is an operator's.
+  "image.build": operators,
+  "build.list": everyone,
+  "build.inspect": everyone,
+
+  // Admins keep the team's registries and their credentials; operators pull and push with them.
+  "registry.list": operators,
+  "registry.add": adminOnly,
+  "registry.test": adminOnly,
+  "registry.remove": adminOnly,
 
   "user.create": adminOnly,
+
+  // The audit log: reading it, checking its hash chain and exporting it are an admin's (the auditor's) business.
+  "audit.list": adminOnly,
+  "audit.verify": adminOnly,
+  "audit.export": adminOnly,
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Action = keyof typeof permissions;

@@ -14,6 +14,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === "up") return (await import("./up")).up(rest);
   if (command === "admin" && rest[0] === "create") return (await import("./admin-create")).adminCreate(rest.slice(1));
   if (command === "user" && rest[0] === "create") return (await import("./admin-create")).userCreate(rest.slice(1));
+  if (command === "audit" && rest[0] === "verify") return (await import("./audit-verify")).auditVerify(rest.slice(1));
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     process.stdout.write(usage);
     return;

@@ -5,8 +5,10 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { closeDatabase, openDatabase } from "../db";
+import { engine as consoleEngine } from "../engine/client";
 import { DEFAULT_ENGINE_HOST } from "../engine/endpoint";
 import { needsSetup } from "../services/auth/setup";
+import { startTagWatcher } from "../services/images/tag-watcher";
 import { ensureBuild, startConsole, type ConsoleServer } from "./console-server";
 import { startEngine, type EngineProcess } from "./engine-process";
 import { repoRoot } from "./repo";
@@ -36,6 +38,9 @@ export async function up(args: string[]): Promise<void> {
     const firstRun = await migrate();
     console_ = await startConsole(repoRoot, values.hostname, port);
     announce(values.hostname, console_.port, values.host, dataRoot, firstRun);
+    // Tag changes made on the engine's socket (docker tag, pull, build, load) go into the tag history.
+    const stopWatcher = startTagWatcher(await openDatabase(), consoleEngine());
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stopWatcher);
   } catch (err) {
     await closeDatabase();
     await engine.stop();

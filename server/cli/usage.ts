@@ -7,6 +7,8 @@ export const usage = `Usage:
       Create an admin account, reading its password from standard input.
   hako user create --username NAME --role admin|operator|viewer --password-stdin
       Create an account with the given role, reading its password from standard input.
+  hako audit verify
+      Check the audit log's hash chain; exits 1 naming the first broken sequence number.
 
 Environment:
   DATABASE_URL        file:PATH (SQLite) or postgresql://USER:PASSWORD@HOST:PORT/DB; default file:<console data>/hako.db

@@ -1,16 +1,22 @@
 /** The console's root router: one sub-router per area. */
 import { createCallerFactory, createTRPCRouter } from "../trpc";
+import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { buildsRouter } from "./builds";
 import { containersRouter } from "./containers";
 import { engineRouter } from "./engine";
 import { imagesRouter } from "./images";
+import { registriesRouter } from "./registries";
 import { usersRouter } from "./users";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  audit: auditRouter,
   engine: engineRouter,
   containers: containersRouter,
   images: imagesRouter,
+  builds: buildsRouter,
+  registries: registriesRouter,
   users: usersRouter,
 });
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ImagesHeader } from "../../_components/images/images-header";
 import { ImagesTable } from "../../_components/images-table";
 
 export const metadata: Metadata = { title: "Images" };
@@ -6,7 +7,7 @@ export const metadata: Metadata = { title: "Images" };
 export default function ImagesPage() {
   return (
     <>
-      <h1 className="mb-4 text-xl font-semibold">Images</h1>
+      <ImagesHeader />
       <ImagesTable />
     </>
   );

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Build" ADD COLUMN     "contextName" TEXT,
+ADD COLUMN     "steps" TEXT NOT NULL DEFAULT '[]';

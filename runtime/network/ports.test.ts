@@ -1,0 +1,51 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { parsePortKey, planPorts, startProxies } from "./ports.js";
+
+describe("published ports", () => {
+  it("plans explicit bindings and -P's exposed ports, refusing invalid specs", () => {
+    expect(planPorts({ "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }], "53/udp": [{ HostIp: "", HostPort: "" }] },
+      { "80/tcp": {}, "9000/tcp": {} }, true)).toEqual([
+      { proto: "tcp", containerPort: 80, hostIp: "127.0.0.1", hostPort: 8080 },
+      { proto: "udp", containerPort: 53, hostIp: "", hostPort: 0 },
+      { proto: "tcp", containerPort: 9000, hostIp: "", hostPort: 0 },
+    ]);
+    expect(() => parsePortKey("99999/tcp")).toThrow(/invalid port specification/);
+    expect(() => parsePortKey("80/xyz")).toThrow(/invalid port specification/);
+    expect(() => planPorts({ "80/tcp": [{ HostIp: "", HostPort: "abc" }] }, {}, false)).toThrow(/invalid port specification/);
+    expect(() => planPorts({ "80/tcp": [{ HostIp: "not-an-ip", HostPort: "1" }] }, {}, false)).toThrow(/invalid IP/);
+  });
+
+  it("binds all ports or none: a port in use is a Conflict and frees the ones bound before it", async () => {
+    const busy = createServer();
+    const port = await new Promise<number>((r) => busy.listen(0, "127.0.0.1", () => r((busy.address() as { port: number }).port)));
+    try {
+      const err = await startProxies([
+        { proto: "tcp", containerPort: 1, hostIp: "127.0.0.1", hostPort: 0 },
+        { proto: "tcp", containerPort: 2, hostIp: "127.0.0.1", hostPort: port },
+      ], "127.0.0.1").then(() => new Error("bound"), (e: unknown) => e as Error);
+      expect(err).toMatchObject({ kind: "Conflict" });
+      expect(err.message).toContain(`Bind for 127.0.0.1:${port} failed: port is already allocated`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("forwards TCP to the target address (a loopback listener standing in for a container)", async () => {
+    const target = createServer((c) => c.end("through\n"));
+    const tport = await new Promise<number>((r) => target.listen(0, "127.0.0.1", () => r((target.address() as { port: number }).port)));
+    const [proxy] = await startProxies([{ proto: "tcp", containerPort: tport, hostIp: "127.0.0.1", hostPort: 0 }], "127.0.0.1");
+    try {
+      const { connect } = await import("node:net");
+      const got = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        connect({ host: "127.0.0.1", port: proxy!.port.hostPort }).on("data", (d) => (out += d.toString()))
+          .on("end", () => resolve(out)).on("error", reject);
+      });
+      expect(got).toBe("through\n");
+    } finally {
+      proxy!.close();
+      target.close();
+    }
+  });
+});
