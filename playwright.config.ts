@@ -33,5 +33,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // First-run setup only exists while the database has no user, so it runs before every spec that creates one.
+    { name: "first-run", testMatch: "console.spec.ts", use: { browserName: "chromium" } },
+    { name: "chromium", testIgnore: "console.spec.ts", dependencies: ["first-run"], use: { browserName: "chromium" } },
+  ],
 });

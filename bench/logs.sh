@@ -7,6 +7,10 @@
 # those 200 MB back from hakod's log. Prints MB/s (10^6 bytes per second) and ratios; never fails on numbers.
 # See bench/README.md.
 #
+# The engine's containers run with --network none: runc's bundle (runc spec) has a network namespace with only `lo`,
+# which is what --network none is; the default bridge would add hakod's network setup (tens of `ip` calls) to a
+# measurement of output throughput.
+#
 # Environment (all optional): BENCH_LOGS_MB=200, BENCH_RUNS=6 (per side in all), BENCH_ROUNDS=3, BENCH_WARMUP=1,
 # HAKOD, HAKO_FIXTURES, BENCH_KEEP_TMP — as for start.sh.
 set -euo pipefail
@@ -61,20 +65,20 @@ n=$(bash -c "$RUNC_BASE" | wc -c)
 # ---- hakod ----------------------------------------------------------------------------------------------------------
 bench_start_hakod
 bench_load_busybox
-n=$("$DOCKER" run --rm "$IMAGE" sh -c "$PRODUCER" | wc -c)
+n=$("$DOCKER" run --rm --network none "$IMAGE" sh -c "$PRODUCER" | wc -c)
 [ "$n" -eq "$BYTES" ] || bench_die "docker run --rm wrote $n bytes, not $BYTES"
 
 declare -A LABEL=([runc]="runc run >/dev/null" [runcpipe]="runc run | cat >/dev/null" [engine]="docker run --rm >/dev/null (hakod)")
 declare -A CMD=(
   [runc]="$RUNC_BASE >/dev/null"
   [runcpipe]="$RUNC_BASE | cat >/dev/null"
-  [engine]="$DOCKER run --rm $IMAGE sh -c '$PRODUCER' >/dev/null"
+  [engine]="$DOCKER run --rm --network none $IMAGE sh -c '$PRODUCER' >/dev/null"
 )
 declare -A PREP=() MS=()
 bench_rounds "$ROUNDS" "$PER_ROUND" "$WARMUP" runc runcpipe engine
 
 # ---- docker logs: the same 200 MB read back from hakod's log --------------------------------------------------------
-"$DOCKER" run --name hako-bench-logs "$IMAGE" sh -c "$PRODUCER" >/dev/null
+"$DOCKER" run --name hako-bench-logs --network none "$IMAGE" sh -c "$PRODUCER" >/dev/null
 n=$("$DOCKER" logs hako-bench-logs 2>/dev/null | wc -c)
 [ "$n" -eq "$BYTES" ] || bench_log "note: docker logs returned $n bytes, not $BYTES (rotation or loss?)"
 LOG_BYTES=$n

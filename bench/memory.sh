@@ -28,8 +28,8 @@ bench_start_hakod
 bench_load_busybox
 
 kib() { awk -v k="$2" '$1 == k":" { print $2; exit }' "$1" 2>/dev/null; } # kib FILE FIELD
-# The hako-shim processes of this hakod: executable named hako-shim, this data root on the command line or in the
-# environment-free cwd/args (its state lives under $WORK/data).
+# The hako-shim processes of this hakod: executable named hako-shim with this temp dir on its command line (its
+# bundle and state live under $WORK/data).
 shim_pids() {
   local p exe
   for p in /proc/[0-9]*; do
@@ -48,7 +48,7 @@ fill_to() {
   have=$("$DOCKER" ps -q | wc -l)
   [ "$have" -ge "$1" ] || bench_die "only $have of $1 containers are running"
 }
-# stats FIELD PIDS...: "sum median max" in KiB of FIELD over the pids (status or smaps_rollup)
+# stats FIELD FILE PIDS...: "sum median max" in KiB of FIELD in /proc/<pid>/FILE (status or smaps_rollup)
 stats() {
   local field=$1 file=$2 p
   shift 2
@@ -65,7 +65,7 @@ sleep 3 # let the shims settle (lazy allocations after start)
 mapfile -t PIDS < <(shim_pids)
 [ ${#PIDS[@]} -gt 0 ] || bench_die "no hako-shim processes found for $SHIMS running containers (is hakod using hako-shim?)"
 read -r RSS_SUM RSS_MED RSS_MAX < <(stats VmRSS status "${PIDS[@]}")
-read -r PSS_SUM PSS_MED PSS_MAX < <(stats Pss smaps_rollup "${PIDS[@]}")
+read -r PSS_SUM PSS_MED _ < <(stats Pss smaps_rollup "${PIDS[@]}")
 HAKOD_AT_SHIMS=$(kib "/proc/$HAKOD_PID/status" VmRSS)
 bench_log "starting $TOTAL idle containers in all"
 fill_to "$TOTAL"
@@ -87,5 +87,5 @@ HAKOD_AFTER_PS=$(kib "/proc/$HAKOD_PID/status" VmRSS)
   echo "hakod VmRSS: idle $(mib "$HAKOD_IDLE") MiB; with $SHIMS containers $(mib "$HAKOD_AT_SHIMS") MiB; with $TOTAL containers $(mib "$HAKOD_AT_TOTAL") MiB (target <= 150 MiB; peak VmHWM $(mib "$HAKOD_HWM") MiB); after docker ps ($PS_MS ms) $(mib "$HAKOD_AFTER_PS") MiB"
 } | tee "$OUT.txt"
 cp "$OUT.txt" "$RESULTS/memory-latest.txt"
-bench_log "removing $TOTAL containers"
+bench_log "removing $TOTAL containers (cleanup)"
 bench_log "results: $OUT.*"

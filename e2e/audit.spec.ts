@@ -57,7 +57,7 @@ test("an admin filters the audit log to a container, verifies the chain and down
 test("a viewer is told the audit log needs a permission they lack, and the refusal is audited", async ({ page }) => {
   await signIn(page, viewer);
   await page.goto(`${consoleUrl()}/audit`);
-  await expect(page.getByRole("alert")).toContainText("Permission audit.list is required; your role viewer does not have it.");
+  await expect(page.getByRole("alert").filter({ hasText: "audit log" })).toContainText("Permission audit.list is required; your role viewer does not have it.");
   expect(auditRows("action = 'audit.list' AND outcome = 'denied' AND actorName = ?", viewer.username).length).toBeGreaterThan(0);
 });
 

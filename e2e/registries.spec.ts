@@ -4,11 +4,10 @@
  * with a progress bar per layer; after an `rmi` on the engine, pulls it back from the Images page; then a `docker tag`
  * made directly on the engine moves the tag, the image's tag history shows it, and "point back" restores it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createReadStream } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { derivedImageArchive } from "../runtime/testing/derived-image";
 import { startRealRegistry, type RealRegistry } from "../runtime/testing/registry-peers";
 import { auditRows } from "./support/audit";
@@ -32,6 +31,16 @@ test.afterAll(async () => {
   await registry?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** page.goto, again once when Chromium reports ERR_NETWORK_CHANGED (other tests on this host add and remove bridges). */
+async function open(page: Page, url: string): Promise<void> {
+  try {
+    await page.goto(url);
+  } catch (err) {
+    if (!/ERR_NETWORK_CHANGED/.test(String(err))) throw err;
+    await page.goto(url);
+  }
+}
 
 const ref = () => `${registry.host}/team/bb:v1`;
 
@@ -64,7 +73,7 @@ test("an admin adds a registry with credentials and tests the login", async ({ p
 test("push busybox to the registry from the image's Push dialog, with a bar per layer", async ({ page }, testInfo) => {
   await signIn(page, admin);
   const id = (await engineClient().getImage(BUSYBOX).inspect()).Id;
-  await page.goto(`${consoleUrl()}/images/${encodeURIComponent(id)}`);
+  await open(page, `${consoleUrl()}/images/${encodeURIComponent(id)}`);
   await expect(page.getByRole("heading", { name: BUSYBOX })).toBeVisible();
   await page.getByRole("button", { name: "Push…" }).click();
   const dialog = page.getByRole("dialog", { name: `Push ${BUSYBOX}` });
@@ -81,9 +90,10 @@ test("push busybox to the registry from the image's Push dialog, with a bar per 
 test("after an rmi on the engine, pull it back from the Images page", async ({ page }, testInfo) => {
   await engineClient().getImage(ref()).remove();
   await signIn(page, admin);
-  await page.goto(`${consoleUrl()}/images`);
+  await open(page, `${consoleUrl()}/images`);
   await page.getByRole("button", { name: "Pull image" }).click();
   const dialog = page.getByRole("dialog", { name: "Pull an image" });
+  await expect(dialog.getByLabel("Registry")).toHaveValue(registry.host);
   await dialog.getByLabel("Repository and tag").fill("team/bb:v1");
   await dialog.getByRole("button", { name: "Pull", exact: true }).click();
   await expect(dialog.getByText(`Pulled ${ref()}`)).toBeVisible({ timeout: 60_000 });
@@ -103,7 +113,7 @@ test("a docker tag on the engine shows in the tag history, and point back restor
   expect((await docker.getImage(ref()).inspect()).Id).toBe(otherId);
 
   await signIn(page, admin);
-  await page.goto(`${consoleUrl()}/images/${encodeURIComponent(busyboxId)}?tab=tags`);
+  await open(page, `${consoleUrl()}/images/${encodeURIComponent(busyboxId)}?tab=tags`);
   const timeline = page.getByRole("list", { name: "Tag changes" });
   const move = timeline.getByRole("listitem").filter({ hasText: `${ref()}` }).filter({ hasText: "moved" }).filter({ hasText: "engine-socket" }).first();
   await expect(move).toBeVisible({ timeout: 20_000 });

@@ -97,6 +97,8 @@ export const createCallerFactory = t.createCallerFactory;
 export interface AuditNote {
   target?: AuditTarget;
   actor?: AuditActor;
+  /** the team that owns the target (its `hako.team` label), when it has one */
+  team?: string | null;
 }
 
 const errorCodes: Record<ServiceErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -155,6 +157,7 @@ const audit = t.middleware(async ({ ctx, meta, type, getRawInput, next }) => {
     actor: note.actor ?? actorOf(ctx.principal),
     action: meta.action,
     target: note.target,
+    team: note.team,
     params: await rawInputOf(getRawInput),
     outcome: result.ok ? "ok" : outcomeOf(result.error),
     message: result.ok ? null : auditMessageOf(result.error),

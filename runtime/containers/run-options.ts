@@ -19,7 +19,7 @@ import { parseSignal } from "./signals.js";
 
 export type NetworkModeKind = "private" | "host";
 
-/** What a network mode means here; throws for modes hakod cannot give yet. */
+/** What a network mode means for the spec: the host's namespace, or a private one (network/hooks.ts wires it). */
 export function networkModeKind(mode: unknown): NetworkModeKind {
   const m = mode === undefined || mode === null ? "" : mode;
   if (typeof m !== "string") throw invalidArgument("HostConfig.NetworkMode must be a string");

@@ -5,8 +5,8 @@
  * `(Δ cpu_usage.total_usage / Δ system_cpu_usage) × online_cpus × 100`.
  *
  * Memory `limit` is the container's limit, or the host's memory when it has none (or a larger one), as with dockerd.
- * `networks` lists the interfaces of the container's own network namespace from /proc/<init pid>/net/dev (today only
- * `lo`); a container that shares the host's namespace (`--network host`) reports none, as with dockerd.
+ * `networks` lists the interfaces of the container's own network namespace from /proc/<init pid>/net/dev except
+ * loopback (dockerd reports its endpoints: eth0…); `--network none` or host (no endpoint of its own) reports none.
  */
 import { readFile, readlink } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
@@ -77,7 +77,9 @@ async function containerNetworks(pid: number): Promise<Record<string, NetworkSta
   ]);
   if (ns === null || ns === own) return null;
   const text = await readFile(`/proc/${pid}/net/dev`, "utf8").catch(() => null);
-  return text === null ? null : parseNetDev(text);
+  if (text === null) return null;
+  const { lo: _loopback, ...endpoints } = parseNetDev(text);
+  return Object.keys(endpoints).length > 0 ? endpoints : null;
 }
 
 /** One sample of a running container; null when it is not running (its cgroup is gone). */

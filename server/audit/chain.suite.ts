@@ -31,7 +31,17 @@ export function auditChainSuite(scratch: () => Promise<ScratchDatabase>): void {
   });
   afterEach(async () => {
     await closeDatabase();
-    await database.drop();
+    // PostgreSQL's DROP … WITH (FORCE) can fail while an autovacuum worker (not ours to terminate) is on the fresh
+    // database after the tampering updates; it leaves within moments.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await database.drop();
+        return;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
   });
 
   const seqs = async () => (await db.auditEvent.findMany({ orderBy: { seq: "asc" }, select: { seq: true } })).map((r) => r.seq);

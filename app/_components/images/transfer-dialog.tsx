@@ -110,7 +110,7 @@ export function TransferDialog({ kind, source, suggestion = "", open, onClose }:
           {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
           <div className="mt-2 flex justify-end gap-2">
             <button type="button" className={buttonClass("secondary")} onClick={close}>Cancel</button>
-            <button type="submit" className={buttonClass("primary")} disabled={busy || !path.trim() || !permission.allowed} title={permission.reason}>
+            <button type="submit" className={buttonClass("primary")} disabled={busy || registries.data === undefined || !path.trim() || !permission.allowed} title={permission.reason}>
               {kind === "pull" ? "Pull" : "Push"}
             </button>
           </div>

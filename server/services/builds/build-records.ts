@@ -84,8 +84,8 @@ async function settled(db: Db, row: Build): Promise<Build> {
 }
 
 export async function listBuilds(db: Db, take = 200): Promise<BuildSummary[]> {
-  const rows = await db.build.findMany({ orderBy: { startedAt: "desc" }, take, omit: { log: true, dockerfile: true } as never });
-  const settledRows = await Promise.all(rows.map((row) => settled(db, row as Build)));
+  const rows = await db.build.findMany({ orderBy: { startedAt: "desc" }, take, omit: { log: true, dockerfile: true } });
+  const settledRows = await Promise.all(rows.map((row) => settled(db, { ...row, log: "", dockerfile: "" })));
   return settledRows.map(summaryOf);
 }
 

@@ -103,11 +103,12 @@ export function applyProgress(task: Transfer, msg: ProgressMessage): void {
 }
 
 /** The registry's error in words a user can act on (the engine passes the registry's own text along). */
-export function plainRegistryError(message: string): string {
+export function plainRegistryError(raw: string): string {
+  const message = raw.replace(/^Engine error: /, "");
   if (/unauthorized|authentication required|401/i.test(message)) return `The registry refused the credentials: ${message}. Check the username and password on the Registries page.`;
   if (/manifest unknown|not found|404|name unknown/i.test(message)) return `The registry has no such image or tag: ${message}.`;
   if (/denied|403/i.test(message)) return `The registry denied access: ${message}.`;
-  if (/ECONNREFUSED|connect|unreachable|timeout/i.test(message)) return `The registry could not be reached: ${message}.`;
+  if (/ECONNREFUSED|connect|unreachable|timeout|no such host|dial tcp/i.test(message)) return `The registry could not be reached: ${message}.`;
   return message;
 }
 
