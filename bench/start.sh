@@ -165,8 +165,11 @@ if want hakod; then
     bench_die "docker run --rm $IMAGE echo hello failed (status $rc): $hello"
   fi
   [ "$hello" = hello ] || bench_die "docker run --rm $IMAGE echo hello printed '$hello', not 'hello'"
-  ENGINE_CMD="$DOCKER run --rm $IMAGE true"
-  SIDES+=(engine)
+  # Like for like: runc's bundle gets a fresh network namespace with only loopback, which is `--network none`. The
+  # default bridge (veth, namespace file, maybe the bridge itself) is measured as a side of its own.
+  ENGINE_CMD="$DOCKER run --rm --network none $IMAGE true"
+  BRIDGE_CMD="$DOCKER run --rm $IMAGE true"
+  SIDES+=(engine bridge)
 fi
 
 # ---- hako-shim alone, on runc's bundle: the runtime without the engine around it ------------------------------------
@@ -189,8 +192,9 @@ fi
 # ---- the timed rounds: the sides take turns, so a change in the machine's load hits them all alike -------------------
 [ ${#SIDES[@]} -gt 0 ] || bench_die "nothing to measure (BENCH_TARGETS=$TARGETS)"
 PER_ROUND=$(((RUNS + ROUNDS - 1) / ROUNDS))
-declare -A LABEL=([runc]="runc run" [engine]="docker run --rm ($ENGINE_NAME)" [shim]="hako-shim (shim-run)")
-declare -A CMD=([runc]="$RUNC_CMD" [engine]="$ENGINE_CMD" [shim]="$SHIM_CMD")
+declare -A LABEL=([runc]="runc run" [engine]="docker run --rm --network none ($ENGINE_NAME)"
+  [bridge]="docker run --rm, default bridge ($ENGINE_NAME)" [shim]="hako-shim (shim-run)")
+declare -A CMD=([runc]="$RUNC_CMD" [engine]="$ENGINE_CMD" [bridge]="${BRIDGE_CMD:-}" [shim]="$SHIM_CMD")
 for r in $(seq "$ROUNDS"); do
   for side in "${SIDES[@]}"; do
     bench_log "round $r/$ROUNDS: ${LABEL[$side]}"
@@ -206,7 +210,7 @@ for side in "${SIDES[@]}"; do
   rm -f "${files[@]}"
   MS[$side]=$(bench_median_ms "$OUT.$side.json")
 done
-RUNC_MS=${MS[runc]:-} ENGINE_MS=${MS[engine]:-} SHIM_MS=${MS[shim]:-}
+RUNC_MS=${MS[runc]:-} ENGINE_MS=${MS[engine]:-} SHIM_MS=${MS[shim]:-} BRIDGE_MS=${MS[bridge]:-}
 if [ -n "$ENGINE_CMD" ]; then
   leftover=$("$DOCKER" ps -aq 2>/dev/null | wc -l)
   [ "$leftover" -eq 0 ] || bench_log "note: $leftover containers remain after the run --rm loop (AutoRemove lagging?)"
@@ -240,7 +244,8 @@ fi
   echo "# image: $LAYOUT"
   [ -z "$SHIM_WARN" ] || echo "# $SHIM_WARN"
   if [ -n "$ENGINE_MS" ] && [ -n "$RUNC_MS" ]; then
-    echo "start: $ENGINE_NAME $ENGINE_MS ms, runc $RUNC_MS ms, ratio $(bench_ratio "$ENGINE_MS" "$RUNC_MS")x (target <= 3x)"
+    echo "start: $ENGINE_NAME $ENGINE_MS ms, runc $RUNC_MS ms, ratio $(bench_ratio "$ENGINE_MS" "$RUNC_MS")x (target <= 3x; both loopback-only)"
+    [ -z "$BRIDGE_MS" ] || echo "start on the default bridge: $ENGINE_NAME $BRIDGE_MS ms, ratio $(bench_ratio "$BRIDGE_MS" "$RUNC_MS")x to runc without a network"
   elif [ -n "$RUNC_MS" ]; then
     echo "start: runc $RUNC_MS ms ($ENGINE_NAME not measured)"
   elif [ -n "$ENGINE_MS" ]; then
