@@ -11,32 +11,9 @@
  *   so the last step's ID is the built image's ID (`Successfully built <it>`). Builds key their cache on it.
  */
 import { digestOf } from "../store/digest.js";
-import type { LayerRecord } from "../store/image-store.js";
+import type { HistoryEntry, LayerRecord, RunConfig } from "../store/image-store.js";
 
-/** The runtime part of an image config (`config` in the OCI image config), with the fields the builder sets. */
-export interface RunConfig {
-  User?: string;
-  Env?: string[];
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  WorkingDir?: string;
-  Labels?: Record<string, string> | null;
-  ExposedPorts?: Record<string, object> | null;
-  Volumes?: Record<string, object> | null;
-  StopSignal?: string;
-  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
-  OnBuild?: string[] | null;
-  Shell?: string[];
-  ArgsEscaped?: boolean;
-}
-
-export interface HistoryEntry {
-  created?: string;
-  created_by?: string;
-  author?: string;
-  comment?: string;
-  empty_layer?: boolean;
-}
+export type { HistoryEntry, RunConfig };
 
 export interface OciImageConfig {
   architecture: string;

@@ -17,25 +17,41 @@
 import type { Readable } from "node:stream";
 import type { ImageImport } from "./image-import.js";
 
+/** The runtime part of an image config (`config` in the OCI image config), with the fields hakod reads and the builder sets. */
+export interface RunConfig {
+  User?: string;
+  Env?: string[];
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
+  StopSignal?: string;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
+  OnBuild?: string[] | null;
+  Shell?: string[];
+  ArgsEscaped?: boolean;
+}
+
+/** One entry of an image's history. */
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  author?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
 /** The parts of the OCI image config hakod reads (field names as in the config JSON). */
 export interface ImageConfig {
   architecture?: string;
   os?: string;
   created?: string;
   author?: string;
-  config?: {
-    User?: string;
-    Env?: string[];
-    Entrypoint?: string[] | null;
-    Cmd?: string[] | null;
-    WorkingDir?: string;
-    Labels?: Record<string, string> | null;
-    ExposedPorts?: Record<string, object> | null;
-    Volumes?: Record<string, object> | null;
-    StopSignal?: string;
-  };
+  config?: RunConfig;
   rootfs?: { type: string; diff_ids: string[] };
-  history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
+  history?: HistoryEntry[];
 }
 
 export interface LayerRecord {
