@@ -94,8 +94,10 @@ function bindError(p: PublishedPort, err: NodeJS.ErrnoException): Error {
 
 function tcpProxy(p: PublishedPort, target: string): Promise<PortProxy> {
   const sockets = new Set<import("node:net").Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: target, port: p.containerPort });
+  // Half-open on both sides: a client that sends its request and then shuts down its write side (FIN) must still get
+  // the reply, so the FIN is passed on (pipe ends the other side) instead of closing the whole connection at once.
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = connect({ host: target, port: p.containerPort, allowHalfOpen: true });
     sockets.add(client).add(upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
