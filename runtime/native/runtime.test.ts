@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  Client, SHIM, alive, controllerDirs, isRoot, live, onCleanup, prepare, readLog, shimArgs, useShimHarness, waitFor,
+  Client, SHIM, alive, controllerDirs, isRoot, onCleanup, prepare, readLog, spawnShim, useShimHarness, waitFor,
   work, type ExitRecord, type Shim, type Spec,
 } from "./test/harness.js";
 
@@ -38,21 +38,7 @@ async function createWithRunc(args: string[], opts: { tty?: boolean; stdin?: boo
   const { id, dir, socket } = opts.reuse ?? prepare(args, { tty: opts.tty, edit: clamp });
   const flags = [...(opts.stdin ? ["--stdin"] : []), ...(opts.tty ? ["--tty"] : []),
     "--runtime", opts.runtime ?? (RUNC as string), "--runtime-root", runcRoot()];
-  const proc = spawn(SHIM, shimArgs(dir, id, socket, flags), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  let out = "";
-  const line = await new Promise<string>((resolve) => {
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
-    });
-    proc.stdout!.on("end", () => resolve(out));
-  });
-  const shim: Shim = { id, dir, socket, proc, line, exited, stderr: () => err,
-    files: { log: path.join(dir, "log"), exit: path.join(dir, "exit.json"), pid: path.join(dir, "init.pid") } };
-  live.push(shim);
+  const shim = await spawnShim(id, dir, socket, flags);
   onCleanup(() => {
     if (runcList().includes(id)) execFileSync(RUNC as string, ["--root", runcRoot(), "delete", "--force", id]);
   });

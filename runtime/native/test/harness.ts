@@ -156,6 +156,11 @@ export async function create(
 ): Promise<Shim> {
   const { id, dir, socket } = prepare(args, opts);
   const flags = [...(opts.stdin ? ["--stdin"] : []), ...(opts.tty ? ["--tty"] : [])];
+  return spawnShim(id, dir, socket, flags);
+}
+
+/** Spawns hako-shim for a prepared bundle, waits for its handshake line, and registers it for cleanup. */
+export async function spawnShim(id: string, dir: string, socket: string, flags: string[]): Promise<Shim> {
   const proc = spawn(SHIM, shimArgs(dir, id, socket, flags), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
