@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 export const REDACTED = "[redacted]";
 
 const secretKey = /pass(word|phrase)?|secret|token|credential|authorization|cookie|api[-_]?key|private[-_]?key/i;
+/** A one-time (two-factor) code: short-lived, but a code seen in the log must not be usable within its window. */
+const oneTimeCodeKey = /^(code|otp|totpCode)$/i;
 /** Container environment and build args: `["KEY=value", …]` keeps the names (useful to an auditor) and drops the values. */
 const envKey = /^(env|buildArgs)$/i;
 /** A Dockerfile's text is audited as its digest: which Dockerfile, without copying it (or what it embeds) into the log. */
@@ -18,7 +20,7 @@ export function redact(value: unknown): unknown {
   if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (secretKey.test(key)) out[key] = REDACTED;
+    if (secretKey.test(key) || oneTimeCodeKey.test(key)) out[key] = REDACTED;
     else if (envKey.test(key) && Array.isArray(inner)) out[key] = inner.map(redactEnvEntry);
     else if (dockerfileKey.test(key) && typeof inner === "string") out[key] = `sha256:${createHash("sha256").update(inner).digest("hex")}`;
     else out[key] = redact(inner);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
 import { hashSessionToken } from "./session-token";
-import { closeSession, openSession, resolveSession, SESSION_TTL_MS } from "./sessions";
+import { closeSession, lookupSession, openSession, PENDING_TTL_MS, resolveSession, SESSION_TTL_MS } from "./sessions";
 
 let temp: TempDatabase;
 let userId: string;
@@ -49,5 +49,24 @@ describe("sessions", () => {
     const bob = await temp.db.user.create({ data: { username: "bob", passwordHash: "x", role: "viewer", disabled: true } });
     const disabled = await openSession(temp.db, bob.id, origin);
     expect(await resolveSession(temp.db, disabled.token)).toBeNull();
+  });
+});
+
+describe("pending sessions", () => {
+  it("a session owing a two-factor code is found but is no principal, and lives only PENDING_TTL_MS", async () => {
+    const start = new Date();
+    const opened = await openSession(temp.db, userId, origin, start, { secondFactorPending: true });
+    expect(opened.expiresAt.getTime() - start.getTime()).toBe(PENDING_TTL_MS);
+    expect(await lookupSession(temp.db, opened.token)).toEqual({ kind: "pending", pending: { id: opened.id, step: "totp", userId, name: "alice" } });
+    expect(await resolveSession(temp.db, opened.token)).toBeNull();
+  });
+
+  it("every session of a user who must choose a new password is pending until they do", async () => {
+    const opened = await openSession(temp.db, userId, origin);
+    await temp.db.user.update({ where: { id: userId }, data: { mustChangePassword: true } });
+    expect(await lookupSession(temp.db, opened.token)).toMatchObject({ kind: "pending", pending: { step: "password" } });
+    expect(await resolveSession(temp.db, opened.token)).toBeNull();
+    await temp.db.user.update({ where: { id: userId }, data: { mustChangePassword: false } });
+    expect(await lookupSession(temp.db, opened.token)).toMatchObject({ kind: "full" });
   });
 });

@@ -8,6 +8,9 @@
  *   comma-separated, for a reverse proxy that rewrites Host) → refused, `null` included;
  * - neither header → allowed: not a browser (curl, scripts with a Bearer token), which a cross-site page cannot
  *   impersonate, and which holds no ambient cookie unless its user gave it one.
+ * A request with an `Authorization` header is authenticated by that header alone, its cookie ignored
+ * (server/auth/credential.ts): a Bearer request therefore never rides the browser's session, and a page on another
+ * site cannot add the header to a cross-site request without a CORS preflight, which the console never grants.
  *
  * The session cookie is also SameSite=Lax (server/auth/cookie.ts); this check does not rely on it.
  */

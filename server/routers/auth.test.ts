@@ -26,14 +26,14 @@ describe("first-run setup", () => {
   it("is needed while no user exists, and creates the first admin with a hashed password", async () => {
     const ctx = anonymousContext(temp.db);
     const caller = createCaller(ctx);
-    expect(await caller.auth.status()).toEqual({ needsSetup: true, user: null });
+    expect(await caller.auth.status()).toEqual({ needsSetup: true, user: null, pending: null });
 
     expect(await caller.auth.setup({ username: "admin", password: "first-password" })).toEqual({ username: "admin", role: "admin" });
 
     const admin = await temp.db.user.findUniqueOrThrow({ where: { username: "admin" } });
     expect(admin.role).toBe("admin");
     expect(admin.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await caller.auth.status()).toEqual({ needsSetup: false, user: null });
+    expect(await caller.auth.status()).toEqual({ needsSetup: false, user: null, pending: null });
     const [row] = await auditOf(ctx.request.requestId);
     expect(row).toMatchObject({ action: "auth.setup", outcome: "ok", actorName: "anonymous", targetKind: "user", targetId: admin.id, targetName: "admin" });
     expect(row?.params).toContain('"password":"[redacted]"');
@@ -62,7 +62,7 @@ describe("first-run setup", () => {
 describe("sign-in", () => {
   it("opens a session, sets the cookie and audits ok with the user as actor", async () => {
     const ctx = anonymousContext(temp.db);
-    expect(await createCaller(ctx).auth.signin({ username: "admin", password: "first-password" })).toEqual({ name: "admin", role: "admin" });
+    expect(await createCaller(ctx).auth.signin({ username: "admin", password: "first-password" })).toEqual({ name: "admin", role: "admin", next: null });
 
     const cookie = ctx.cookies.session;
     expect(cookie).not.toBeNull();
@@ -82,7 +82,7 @@ describe("sign-in", () => {
     expect(error.message).toBe(SIGN_IN_FAILED);
     expect(ctx.cookies.session).toBeNull();
     const rows = await auditOf(ctx.request.requestId);
-    expect(rows).toEqual([expect.objectContaining({ action: "auth.signin", outcome: "denied", actorName: "anonymous", targetName: username })]);
+    expect(rows).toEqual([expect.objectContaining({ action: "auth.signin.failed", outcome: "denied", actorName: "anonymous", targetName: username })]);
     expect(rows[0]?.message).toContain(reason);
     expect(rows[0]?.params).not.toContain(password);
   });

@@ -1,11 +1,16 @@
-/** User accounts. The pages for them come with the access issue; `hako admin create` already goes through here. */
+/** User accounts, an admin's business: list, create (also `hako admin create`), disable/enable, reset a password. */
 import { z } from "zod";
 import { roles } from "../auth/permissions";
+import { listUsers, resetPassword, setDisabled } from "../services/account/user-admin";
 import { createUser } from "../services/users/create-user";
-import { newCredentialsSchema } from "../services/users/credentials";
+import { newCredentialsSchema, newPasswordSchema } from "../services/users/credentials";
 import { createTRPCRouter, procedure } from "../trpc";
 
+const idSchema = z.object({ id: z.string().min(1).max(100) });
+
 export const usersRouter = createTRPCRouter({
+  list: procedure("user.list").query(({ ctx }) => listUsers(ctx.db)),
+
   create: procedure("user.create")
     .input(newCredentialsSchema.extend({ role: z.enum(roles) }))
     .mutation(async ({ ctx, input }) => {
@@ -13,5 +18,32 @@ export const usersRouter = createTRPCRouter({
       const user = await createUser(ctx.db, input);
       ctx.audit.target.id = user.id;
       return user;
+    }),
+
+  disable: procedure("user.disable")
+    .input(idSchema)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "user", id: input.id };
+      const done = await setDisabled(ctx.db, ctx.principal.id, input.id, true);
+      ctx.audit.target.name = done.username;
+      return done;
+    }),
+
+  enable: procedure("user.enable")
+    .input(idSchema)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "user", id: input.id };
+      const done = await setDisabled(ctx.db, ctx.principal.id, input.id, false);
+      ctx.audit.target.name = done.username;
+      return done;
+    }),
+
+  resetPassword: procedure("user.password.reset")
+    .input(idSchema.extend({ password: newPasswordSchema, disableTwoFactor: z.boolean().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "user", id: input.id };
+      const done = await resetPassword(ctx.db, ctx.principal.id, input.id, input);
+      ctx.audit.target.name = done.username;
+      return done;
     }),
 });

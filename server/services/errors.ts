@@ -8,6 +8,7 @@
  * - NotFound / Conflict: the named object is missing / exists or is in a state that forbids the action.
  * - Unavailable: a dependency (the engine) cannot be reached; retrying later may work.
  * - Unsupported: the engine answered that it does not serve this request at all (an older or partial engine).
+ * - ResourceExhausted: too many attempts (sign-in lockout); retrying after the time stated may work.
  *
  * `detail` is for the audit log only (e.g. "wrong password" behind a generic "Invalid username or password").
  */
@@ -18,7 +19,8 @@ export type ServiceErrorKind =
   | "NotFound"
   | "Conflict"
   | "Unavailable"
-  | "Unsupported";
+  | "Unsupported"
+  | "ResourceExhausted";
 
 export class ServiceError extends Error {
   readonly kind: ServiceErrorKind;
