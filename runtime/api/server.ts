@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { EngineError, invalidArgument } from "../errors.js";
 import type { Engine } from "../engine.js";
+import { withRequestOrigin } from "../events/origin.js";
 import { httpStatusOf, messageOf } from "./errors-http.js";
 import { sendJson } from "./http.js";
 import { writeRawError } from "./hijack.js";
@@ -30,7 +31,7 @@ function parseUrl(raw: string | undefined): URL {
 export function createApiServer(engine: Engine, routes: Route[] = defaultRoutes): Server {
   const { log } = engine;
   const server = createServer({ requestTimeout: 0, keepAliveTimeout: 5000 }, (req, res) => {
-    void handle(req, res);
+    void withRequestOrigin(req.headers, () => handle(req, res));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -64,7 +65,7 @@ export function createApiServer(engine: Engine, routes: Route[] = defaultRoutes)
   }
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    void (async () => {
+    void withRequestOrigin(req.headers, async () => {
       const id = nextRequestId();
       const reqLog = log.child({ req: id });
       socket.on("error", () => undefined);
@@ -84,7 +85,7 @@ export function createApiServer(engine: Engine, routes: Route[] = defaultRoutes)
         if (!socket.destroyed && socket.bytesWritten === 0) writeRawError(socket, httpStatusOf(err), messageOf(err));
         else socket.destroy();
       }
-    })();
+    });
   });
   return server;
 }

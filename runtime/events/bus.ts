@@ -8,6 +8,7 @@
 import type { Logger } from "../engine.js";
 import { eventJson, type EngineEvent, type EventInput, type EventPublisher } from "./events.js";
 import { EventJournal } from "./journal.js";
+import { withOrigin } from "./origin.js";
 
 export type EventListener = (e: EngineEvent) => void;
 
@@ -53,7 +54,7 @@ export class EventBus implements EventPublisher {
     const event: EngineEvent = {
       type: input.type,
       action: input.action,
-      actor: { id: input.actor.id, attributes: { ...input.actor.attributes } },
+      actor: { id: input.actor.id, attributes: withOrigin(input.actor.attributes) },
       scope: "local",
       timeNs,
       json: "",

@@ -10,7 +10,7 @@
  * below its own), computes its hash and stores it. Seq values may have gaps (a rolled-back insert on PostgreSQL);
  * the chain links rows by prevHash, not by seq arithmetic.
  */
-import type { Db } from "../db";
+import type { Db, Prisma } from "../db";
 import { chainHash, GENESIS } from "./chain";
 import { redact } from "./redact";
 
@@ -58,7 +58,32 @@ function isPostgres(db: Db): boolean {
 
 export const ANONYMOUS = "anonymous";
 
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+export interface RecordOptions {
+  /** more writes that must commit with the row or not at all (the engine-socket watcher's cursor) */
+  inTransaction?: (tx: Prisma.TransactionClient) => Promise<unknown>;
+}
+
+export type AuditWriter = (db: Db, entry: AuditEntry, options?: RecordOptions) => Promise<void>;
+
+let writer: AuditWriter = appendAudit;
+
+/** Appends one event to the log (see the file's doc comment). */
+export function recordAudit(db: Db, entry: AuditEntry, options: RecordOptions = {}): Promise<void> {
+  return writer(db, entry, options);
+}
+
+/**
+ * For bench/audit/mutation-cost.ts only: replaces the writer (with a no-op, to time a mutation without its audit
+ * row) and returns the function that puts the real one back. Nothing in the console calls it.
+ */
+export function replaceAuditWriterForBench(replacement: AuditWriter): () => void {
+  writer = replacement;
+  return () => {
+    writer = appendAudit;
+  };
+}
+
+async function appendAudit(db: Db, entry: AuditEntry, options: RecordOptions = {}): Promise<void> {
   const { actor, target, source } = entry;
   const content = {
     time: entry.time ?? new Date(),
@@ -86,5 +111,6 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     // `time` as stored (the database may round it), so that verification recomputes the same hash.
     const hash = chainHash({ ...content, seq: row.seq, time: row.time, prevHash });
     await tx.auditEvent.update({ where: { seq: row.seq }, data: { prevHash, hash } });
+    await options.inTransaction?.(tx);
   });
 }

@@ -8,6 +8,7 @@ import { closeDatabase, openDatabase } from "../db";
 import { engine as consoleEngine } from "../engine/client";
 import { DEFAULT_ENGINE_HOST } from "../engine/endpoint";
 import { needsSetup } from "../services/auth/setup";
+import { startEngineAuditWatcher } from "../services/engine-audit/engine-audit-watcher";
 import { startTagWatcher } from "../services/images/tag-watcher";
 import { ensureBuild, startConsole, type ConsoleServer } from "./console-server";
 import { startEngine, type EngineProcess } from "./engine-process";
@@ -41,6 +42,9 @@ export async function up(args: string[]): Promise<void> {
     // Tag changes made on the engine's socket (docker tag, pull, build, load) go into the tag history.
     const stopWatcher = startTagWatcher(await openDatabase(), consoleEngine());
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stopWatcher);
+    // Actions taken directly on the engine's socket (docker CLI) go into the audit log as `engine-socket`.
+    const stopAuditWatcher = startEngineAuditWatcher(await openDatabase(), consoleEngine());
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stopAuditWatcher);
   } catch (err) {
     await closeDatabase();
     await engine.stop();

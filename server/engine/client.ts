@@ -3,6 +3,7 @@
  * become ServiceErrors (the engine's own HTTP status and message are kept; a dead socket becomes Unavailable).
  */
 import Docker from "dockerode";
+import { consoleOriginHeaders } from "../services/engine-audit/console-origin";
 import { ServiceError } from "../services/errors";
 import { engineEndpoint, type EngineEndpoint } from "./endpoint";
 
@@ -32,8 +33,9 @@ export function engine(): Engine {
 export function connectEngine(endpoint: EngineEndpoint): Engine {
   return {
     endpoint,
-    docker: new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS }),
-    patient: new Docker({ ...endpoint.options }),
+    // Inside a console request every call names it (see consoleOriginHeaders), so its events are known as the console's.
+    docker: new Docker({ ...endpoint.options, timeout: REQUEST_TIMEOUT_MS, headers: consoleOriginHeaders }),
+    patient: new Docker({ ...endpoint.options, headers: consoleOriginHeaders }),
   };
 }
 

@@ -1,9 +1,13 @@
-/** The audit log: the viewer's pages, the chain's integrity, and the authorisation (audited) of an export. */
+/**
+ * The audit log: the viewer's pages, the chain's integrity, the authorisation (audited) of an export, and the
+ * transcripts of terminal sessions for replay.
+ */
 import { z } from "zod";
 import { verifyAuditChain, describeChainReport } from "../audit/verify";
 import { auditFilterSchema } from "../services/audit/audit-filter";
 import { exportFormats } from "../services/audit/export-audit";
 import { listAudit } from "../services/audit/list-audit";
+import { readTranscript } from "../services/audit/read-transcript";
 import { createTRPCRouter, procedure } from "../trpc";
 
 export const auditRouter = createTRPCRouter({
@@ -26,4 +30,9 @@ export const auditRouter = createTRPCRouter({
       ctx.audit.target = { kind: "audit", name: input.format };
       return input;
     }),
+
+  /** One terminal session's recording (asciicast v2) for the replay player. */
+  transcript: procedure("audit.transcript.read")
+    .input(z.object({ id: z.string().trim().min(1).max(64) }))
+    .query(({ ctx, input }) => readTranscript(ctx.db, input.id)),
 });

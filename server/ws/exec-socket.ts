@@ -1,8 +1,9 @@
 /**
  * The terminal's WebSocket endpoint (protocol in ./terminal-protocol.ts), attached to the console's HTTP server on
  * `upgrade`. It is an edge like the tRPC route handler: it resolves the session cookie, applies the permission matrix
- * (`container.exec`) and records refusals and the end of every session (with its exit code) through the one audit
- * path. The start was authorised and audited by the `containers.exec` procedure that created the exec.
+ * (`container.exec`) and records refusals, the attach and the end of every session (with its exit code) through the one
+ * audit path. The exec was authorised and audited by the `containers.exec` procedure that created it. Every session is
+ * recorded into an ExecTranscript (../services/audit/transcript-recorder.ts), named in its attach and end rows.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -10,14 +11,16 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { recordAudit, type AuditEntry } from "../audit/record";
 import { readCookie, SESSION_COOKIE } from "../auth/cookie";
 import type { Principal } from "../auth/principal";
-import { requirePermission } from "../auth/require-permission";
 import { resolveSession } from "../auth/sessions";
 import { openDatabase, type Db } from "../db";
 import { engine } from "../engine/client";
 import { requestInfoFromHeaders, type RequestInfo } from "../http/request-info";
 import { ServiceError } from "../services/errors";
 import { attachExec, claimExecSession, type ExecSession } from "../services/containers/exec-session";
-import { CLOSE, EXEC_SOCKET_PREFIX, parseClientControl, type ServerControl } from "./terminal-protocol";
+import { requireAnywhere, requireInScope, standingOf } from "../services/teams/standing";
+import { TranscriptRecorder } from "../services/audit/transcript-recorder";
+import { asConsoleRequest } from "../services/engine-audit/console-origin";
+import { CLOSE, EXEC_SOCKET_PREFIX, parseClientControl, TRANSCRIPT_CAP_BYTES, type ServerControl } from "./terminal-protocol";
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
@@ -65,12 +68,14 @@ async function serve(ws: WebSocket, req: IncomingMessage, execId: string, early:
   let session: ExecSession | null = null;
   try {
     principal = await principalOf(db, req);
-    requirePermission(principal, "container.exec");
+    await requireAnywhere(db, principal, "container.exec");
     session = claimExecSession(execId, principal);
+    // Team roles may have changed since the exec was created: the container's team is checked again.
+    requireInScope(await standingOf(db, principal), "container.exec", session.team ?? null, `Container ${session.containerName}`);
   } catch (err) {
     const error = err instanceof ServiceError ? err : new ServiceError("Unavailable", "The terminal could not be opened.");
     const denied = error.kind === "PermissionDenied" || error.kind === "Unauthenticated";
-    await audit({ actor: actorOf(principal), params: { execId }, outcome: denied ? "denied" : "error", message: error.message });
+    await audit({ actor: actorOf(principal), team: session?.team ?? null, params: { execId }, outcome: denied ? "denied" : "error", message: error.message });
     return refuse(ws, error);
   }
   await bridge(ws, session, request, principal, db, early);
@@ -78,32 +83,58 @@ async function serve(ws: WebSocket, req: IncomingMessage, execId: string, early:
 
 async function bridge(ws: WebSocket, session: ExecSession, request: RequestInfo, principal: Principal, db: Db, early: [RawData, boolean][]): Promise<void> {
   const target = engine();
-  const endAudit = (message: string, exitCode: number | null, outcome: "ok" | "error") =>
+  const execAudit = (message: string, params: Record<string, unknown>, outcome: "ok" | "error") =>
     recordAudit(db, {
       actor: actorOf(principal),
       action: "container.exec",
       target: { kind: "container", id: session.containerId, name: session.containerName },
-      params: { execId: session.execId, command: session.command, exitCode },
+      team: session.team ?? null,
+      params: { execId: session.execId, command: session.command, ...params },
       outcome,
       message,
       source: request,
     });
 
-  const attached = await attachExec(target, session.execId).catch((err: unknown) =>
+  // Every session is recorded (RECORDING_NOTICE); the rows of its start and end name the transcript.
+  const recorder = await TranscriptRecorder.start(db, {
+    userId: principal.id,
+    userName: principal.name,
+    containerId: session.containerId,
+    containerName: session.containerName,
+    execId: session.execId,
+    command: session.command,
+    team: session.team ?? null,
+    ...initialSize(early),
+  }).catch((err: unknown) => new ServiceError("Unavailable", `The session could not be recorded: ${(err as Error).message}`));
+  if (recorder instanceof ServiceError) {
+    await execAudit(`terminal failed to start: ${recorder.message}`, { exitCode: null }, "error");
+    return refuse(ws, recorder);
+  }
+  const transcriptId = recorder.id;
+  await execAudit(`terminal opened; recording transcript ${transcriptId}`, { phase: "attach", transcriptId }, "ok");
+
+  // The attach names this request to the engine, so the engine-socket watcher knows the exec's events for the console's.
+  const attached = await asConsoleRequest(request.requestId, () => attachExec(target, session.execId)).catch((err: unknown) =>
     err instanceof ServiceError ? err : new ServiceError("Unavailable", String(err)),
   );
   if (attached instanceof ServiceError) {
-    await endAudit(`terminal failed to start: ${attached.message}`, null, "error");
+    await recorder.finish(null);
+    await execAudit(`terminal failed to start: ${attached.message}`, { exitCode: null, transcriptId }, "error");
     return refuse(ws, attached);
   }
   const { stream } = attached;
   let browserLeft = ws.readyState !== ws.OPEN;
   if (browserLeft) stream.destroy(); // gone while the exec was being attached
   const onMessage = (data: RawData, isBinary: boolean) => {
-    if (isBinary) stream.write(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
-    else {
+    if (isBinary) {
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+      recorder.input(bytes);
+      stream.write(bytes);
+    } else {
       const control = parseClientControl(data.toString());
-      if (control) attached.resize(control.cols, control.rows).catch(() => undefined); // a lost resize only misdraws
+      if (!control) return;
+      recorder.resize(control.cols, control.rows);
+      attached.resize(control.cols, control.rows).catch(() => undefined); // a lost resize only misdraws
     }
   };
   ws.removeAllListeners("message");
@@ -113,17 +144,31 @@ async function bridge(ws: WebSocket, session: ExecSession, request: RequestInfo,
     browserLeft = true;
     stream.destroy(); // closes the pty's input: the shell sees EOF / SIGHUP and ends
   });
-  stream.on("data", (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(chunk, { binary: true }));
+  stream.on("data", (chunk: Buffer) => {
+    recorder.output(chunk);
+    if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+  });
   await new Promise<void>((resolve) => {
     stream.once("close", resolve);
     stream.once("end", resolve);
     stream.once("error", () => resolve());
   });
   const exitCode = await attached.exitCode();
+  await recorder.finish(exitCode);
   const how = browserLeft ? "closed by the browser" : "ended";
-  await endAudit(`terminal ${how}; exit code ${exitCode ?? "unknown"}`, exitCode, "ok");
+  const cut = recorder.truncated ? `; transcript truncated at the ${TRANSCRIPT_CAP_BYTES / (1024 * 1024)} MiB cap` : "";
+  await execAudit(`terminal ${how}; exit code ${exitCode ?? "unknown"}${cut}`, { exitCode, transcriptId }, "ok");
   send(ws, { type: "exit", exitCode });
   ws.close(CLOSE.ended, "session ended");
+}
+
+/** The size the browser announced before the exec was attached (it sends one on open), else a classic 80×24. */
+function initialSize(early: [RawData, boolean][]): { cols: number; rows: number } {
+  for (const [data, isBinary] of early) {
+    const control = isBinary ? null : parseClientControl(data.toString());
+    if (control) return { cols: control.cols, rows: control.rows };
+  }
+  return { cols: 80, rows: 24 };
 }
 
 function refuse(ws: WebSocket, error: ServiceError): void {

@@ -11,6 +11,14 @@
 
 export const EXEC_SOCKET_PREFIX = "/api/ws/exec/";
 
+/**
+ * Every session is recorded (input and output, as an asciicast; see server/services/audit/transcript-recorder.ts) up to
+ * this many bytes of transcript; what follows is not kept and the transcript says it was truncated.
+ */
+export const TRANSCRIPT_CAP_BYTES = 1024 * 1024;
+export const RECORDING_NOTICE =
+  "This session is recorded: everything typed (passwords included) and shown is kept for admins to replay. Recording capped at 1 MiB; truncated beyond.";
+
 export type ClientControl = { type: "resize"; cols: number; rows: number };
 export type ServerControl = { type: "exit"; exitCode: number | null } | { type: "error"; message: string };
 

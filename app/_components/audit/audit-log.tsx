@@ -1,9 +1,11 @@
 "use client";
 /**
  * The audit viewer: the filter (in the URL), the chain's integrity, one keyset page of events (newest first; `before`
- * in the URL too, so a page can be shared), and the export of the current filter.
+ * in the URL too, so a page can be shared), and the export of the current filter. A terminal session's rows link to
+ * its recording's replay.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTRPC } from "../../_trpc/client";
 import { buttonClass } from "../confirm-dialog";
@@ -69,6 +71,7 @@ export function AuditLog() {
                 </Cell>
                 <Cell className="font-mono text-xs">
                   <span title={e.params ?? undefined}>{e.action}</span>
+                  <ReplayLink action={e.action} params={e.params} />
                 </Cell>
                 <Cell className="text-xs">
                   {e.targetKind && <span className="text-zinc-500">{e.targetKind} </span>}
@@ -104,5 +107,22 @@ export function AuditLog() {
         </>
       )}
     </>
+  );
+}
+
+/** The transcript a terminal session's row names (params.transcriptId of its attach and end rows), as a link. */
+function ReplayLink({ action, params }: { action: string; params: string | null }) {
+  if (action !== "container.exec" || !params) return null;
+  let id: unknown;
+  try {
+    id = (JSON.parse(params) as { transcriptId?: unknown }).transcriptId;
+  } catch {
+    return null;
+  }
+  if (typeof id !== "string") return null;
+  return (
+    <Link href={`/audit/transcripts/${encodeURIComponent(id)}`} className="ml-2 font-sans text-blue-700 hover:underline dark:text-blue-400">
+      Replay
+    </Link>
   );
 }

@@ -10,7 +10,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { useEffect, useRef, useState } from "react";
-import { execSocketPath } from "@/server/ws/terminal-protocol";
+import { execSocketPath, RECORDING_NOTICE } from "@/server/ws/terminal-protocol";
 import { useTRPC } from "../../_trpc/client";
 import { buttonClass } from "../confirm-dialog";
 import { connectTerminal, type TerminalPhase } from "./terminal-connection";
@@ -97,6 +97,7 @@ export function TerminalView({ id, name, running }: { id: string; name: string; 
         </button>
         <PhaseText phase={phase} name={name} running={running} />
       </form>
+      <p role="note" className="text-xs text-amber-800 dark:text-amber-300">{RECORDING_NOTICE}</p>
       <div ref={box} aria-label={`Terminal in ${name}`} className="h-[60vh] min-h-64 overflow-hidden rounded-lg bg-zinc-950 p-2" />
     </div>
   );
