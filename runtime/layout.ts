@@ -12,7 +12,8 @@
  *     load-<random>/<n>                  entries of an archive being loaded, spooled (distribution/archive-spool.ts);
  *                                        the image store's init() removes both kinds
  *     pull-<random>/<hex>                blobs of a registry pull being downloaded and verified before the store
- *                                        commits them (distribution/registry/pull.ts)
+ *                                        commits them (distribution/registry/pull.ts), each unpacked beside it as
+ *                                        <hex>.unpacked/fs/ while it downloads; removed by the image store's init()
  *     import-<random>/layer.tar.gz       the layer of a `docker import` being made (distribution/import-rootfs.ts)
  *   content/
  *     blobs/sha256/<hex>                 verified blobs (manifests, indexes, configs, compressed layers), read-only

@@ -10,12 +10,14 @@ import { importRootfs } from "../distribution/import-rootfs.js";
 import { RegistryClient } from "../distribution/registry/client.js";
 import { credentialsFromHeader, credentialsFromJson } from "../distribution/registry/credentials.js";
 import type { ProgressMessage } from "../distribution/registry/progress.js";
-import { pullImage } from "../distribution/registry/pull.js";
+import { pullImage, pullReference } from "../distribution/registry/pull.js";
 import { pushImage } from "../distribution/registry/push.js";
 import { RegistryError } from "../distribution/registry/registry-error.js";
 import { DOCKER_HUB } from "../distribution/registry/settings.js";
 import { saveArchive, selectImages } from "../distribution/save.js";
 import { hostOnly } from "../distribution/registry/settings.js";
+import { publishImageIdEvent, publishTransferEvent } from "../events/image-events.js";
+import { familiarString } from "../store/reference.js";
 import { httpStatusOf, messageOf } from "./errors-http.js";
 import { readJson, sendJson, type Ctx } from "./http.js";
 
@@ -56,28 +58,37 @@ export async function createImage(ctx: Ctx): Promise<void> {
         platform: q.get("platform") ?? undefined,
       });
       send({ status: id });
+      const image = await ctx.engine.images.resolve(id).catch(() => null);
+      if (image) publishImageIdEvent(ctx.engine.events, image, "import");
     });
     return;
   }
   if (!fromImage) throw invalidArgument("fromImage or fromSrc is required");
   const credentials = credentialsFromHeader(ctx.req.headers["x-registry-auth"]);
   ctx.req.resume();
-  await streamed(ctx, "pull", (send) => pullImage(
-    { layout: ctx.engine.layout, images: ctx.engine.images, registries: ctx.engine.registries, log: ctx.log },
-    { image: fromImage, tag: q.get("tag") ?? undefined, credentials },
-    send,
-  ));
+  await streamed(ctx, "pull", async (send) => {
+    const tag = q.get("tag") ?? undefined;
+    await pullImage(
+      { layout: ctx.engine.layout, images: ctx.engine.images, registries: ctx.engine.registries, log: ctx.log },
+      { image: fromImage, tag, credentials },
+      send,
+    );
+    await publishTransferEvent(ctx.engine.events, ctx.engine.images, familiarString(pullReference(fromImage, tag)), "pull");
+  });
 }
 
 /** POST /images/{name}/push?tag= */
 export async function pushImageHandler(ctx: Ctx): Promise<void> {
   const credentials = credentialsFromHeader(ctx.req.headers["x-registry-auth"]);
   ctx.req.resume();
-  await streamed(ctx, "push", (send) => pushImage(
-    { images: ctx.engine.images, registries: ctx.engine.registries, log: ctx.log },
-    { name: ctx.params[0] ?? "", tag: ctx.query.get("tag") ?? undefined, credentials },
-    send,
-  ));
+  await streamed(ctx, "push", async (send) => {
+    const pushed = await pushImage(
+      { images: ctx.engine.images, registries: ctx.engine.registries, log: ctx.log },
+      { name: ctx.params[0] ?? "", tag: ctx.query.get("tag") ?? undefined, credentials },
+      send,
+    );
+    for (const ref of pushed) await publishTransferEvent(ctx.engine.events, ctx.engine.images, ref, "push");
+  });
 }
 
 /**
@@ -116,6 +127,10 @@ export async function saveImages(ctx: Ctx): Promise<void> {
   if (names.length === 0) throw invalidArgument("no images named (names=…)");
   const selected = await selectImages(ctx.engine.images, names);
   const archive = saveArchive(ctx.engine.images, selected);
+  // once the whole archive went out: a save cut short saved nothing
+  archive.on("end", () => {
+    for (const { image } of selected) publishImageIdEvent(ctx.engine.events, image, "save");
+  });
   ctx.res.writeHead(200, { "Content-Type": "application/x-tar" });
   archive.on("error", (err) => {
     ctx.log.warn("image save failed mid-stream", { error: messageOf(err) });

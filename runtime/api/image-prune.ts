@@ -3,6 +3,7 @@
  * `dangling=true`, every unused image with `dangling=false` — and answers what went and how many bytes that freed.
  * `until` and `label` filters narrow it down as in Docker.
  */
+import { publishImageRemoval } from "../events/image-events.js";
 import type { ImageWithNames } from "../store/image-store.js";
 import { assertFilters, parseFilters, sendJson, type Ctx } from "./http.js";
 import { invalidArgument, isKind } from "../errors.js";
@@ -24,6 +25,7 @@ export async function pruneImages(ctx: Ctx): Promise<void> {
   for (const img of candidates) {
     try {
       const result = await ctx.engine.images.remove(img.id, { force: true, noPrune: false });
+      publishImageRemoval(ctx.engine.events, img, result);
       deleted.push(...result.untagged.map((u) => ({ Untagged: u })), ...result.deleted.map((d) => ({ Deleted: d })));
       if (result.deleted.includes(img.id)) reclaimed += img.size;
     } catch (err) {

@@ -83,6 +83,18 @@ describe("applying a layer", () => {
     }
   });
 
+  it("writes a file of several batches byte for byte, with its mode, fed in small pieces as a socket would", async () => {
+    const big = randomBytes(5 * (1 << 20) + 12_345);
+    const tar = gzip(await tarOf([{ name: "big.bin", content: big, mode: 0o4755 }, { name: "after", content: "next" }]));
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < tar.length; i += 7_600) pieces.push(tar.subarray(i, i + 7_600));
+    const r = await applyLayer(Readable.from(pieces), root, { label: "layer sha256:test" });
+    expect((await readFile(join(root, "big.bin"))).equals(big)).toBe(true);
+    expect((await stat(join(root, "big.bin"))).mode & 0o7777).toBe(0o4755);
+    expect(await readFile(join(root, "after"), "utf8")).toBe("next");
+    expect(r.size).toBe(big.length + 4);
+  });
+
   it("refuses `../../etc/evil` (path escapes the root)", async () => {
     await expect(apply([{ name: `../../etc/${evil}`, content: "x" }])).rejects.toMatchObject({
       kind: "DataCorruption",

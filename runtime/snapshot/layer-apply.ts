@@ -13,9 +13,10 @@
  * Ownership, modes (setuid/setgid kept: chmod after chown) and mtimes come from the tar headers. Directory metadata
  * is applied last, deepest first, so creating their children does not disturb it.
  *
- * File system calls are synchronous: each is one short syscall on the local data root, and the thread-pool round
+ * Metadata calls are synchronous: each is one short syscall on the local data root, and the thread-pool round
  * trip of the async versions (~100 µs here) made unpacking several times slower. Every entry awaits the tar stream,
- * so the event loop still turns between entries and between the chunks of a large file.
+ * so the event loop still turns between entries. File content goes out in big batches (file-body.ts), asynchronously
+ * for large files.
  */
 import { constants, type Stats } from "node:fs";
 import {
@@ -32,13 +33,13 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
-  writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { extract as tarExtract, type Header } from "tar-stream";
 import { dataCorruption, EngineError } from "../errors.js";
 import { digestOfHash, sha256Hasher } from "../store/digest.js";
 import { ensureDirs, entryComponents, existingDirs, KnownDirs, lstatOrNull } from "./entry-path.js";
+import { writeFileBody } from "./file-body.js";
 import { openLayerStream } from "./layer-stream.js";
 import { writeOverlayMarkers, type OpaqueDir } from "./overlay-markers.js";
 
@@ -178,7 +179,7 @@ class ApplyState {
     this.clear(path);
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      for await (const chunk of body) writeAll(fd, chunk);
+      await writeFileBody(fd, body);
       const { uid, gid } = ownerOf(header);
       fchownSync(fd, uid, gid);
       fchmodSync(fd, header.mode & 0o7777);
@@ -255,10 +256,6 @@ class ApplyState {
       lutimesSync(path, mtimeOf(header), mtimeOf(header));
     }
   }
-}
-
-function writeAll(fd: number, chunk: Uint8Array): void {
-  for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
 }
 
 /** uid/gid, preferring PAX records (ids beyond the 8-digit octal field of ustar). */

@@ -41,7 +41,8 @@ export async function openLayerStream(source: AsyncIterable<Uint8Array>, label: 
     { objectMode: false },
   );
   if (startsWith(head, GZIP)) {
-    return pipeline(rest, createGunzip(), () => {});
+    // 1 MiB output buffers: the tar parser and the file writer then see a few big pieces instead of many 16 KiB ones
+    return pipeline(rest, createGunzip({ chunkSize: 1 << 20 }), () => {});
   }
   for (const [name, magic] of UNSUPPORTED) {
     if (startsWith(head, magic)) throw invalidArgument(`${label}: ${name} compression is not supported`);

@@ -73,36 +73,47 @@ export class SnapshotStore {
    * `req.diffId`; nothing is left behind then.
    */
   async unpack(blob: AsyncIterable<Uint8Array>, req: UnpackRequest): Promise<SnapshotMeta> {
-    const chainId = chainIdOf(req.parent, req.diffId);
     const tmp = join(this.layout.snapshotsDir(), `${TMP_PREFIX}${randomBytes(8).toString("hex")}`);
-    const label = `layer ${req.digest}`;
-    await mkdir(join(tmp, "fs"), { recursive: true, mode: 0o755 });
     try {
-      const applied = await applyLayer(blob, join(tmp, "fs"), { label, warn: req.warn });
-      if (applied.diffId !== req.diffId) {
-        throw dataCorruption(`${label}: diff ID mismatch: the layer unpacks to ${applied.diffId}, the image config says ${req.diffId}`);
-      }
-      const meta: SnapshotMeta = { chainId, diffId: req.diffId, parent: req.parent, size: applied.size };
-      await syncFilesystem(tmp);
-      const fh = await open(join(tmp, "meta.json"), "wx", 0o644);
-      await fh.writeFile(`${JSON.stringify(meta, null, 2)}\n`);
-      await fh.sync();
-      await fh.close();
-      try {
-        await rename(tmp, this.layout.snapshotDir(chainId));
-      } catch (err) {
-        // Already committed by an earlier unpack of the same chain: keep that one.
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
-        await rm(tmp, { recursive: true, force: true });
-        return await this.meta(chainId);
-      }
-      await fsyncDir(this.layout.snapshotsDir());
-      return meta;
+      const unpacked = await unpackLayer(blob, tmp, `layer ${req.digest}`, req.warn);
+      return await this.adopt(unpacked, req);
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /**
+   * Commits a layer unpacked elsewhere on the data root's filesystem (see {@link unpackLayer}) as the snapshot on
+   * `req.parent`, by renaming its directory into place. DataCorruption when it does not hash to `req.diffId`; the
+   * directory is left to its owner then. Already committed (another image shares the chain): the directory is
+   * removed and the committed one kept.
+   */
+  async adopt(unpacked: UnpackedLayer, req: UnpackRequest): Promise<SnapshotMeta> {
+    const chainId = chainIdOf(req.parent, req.diffId);
+    if (unpacked.diffId !== req.diffId) {
+      throw dataCorruption(`layer ${req.digest}: diff ID mismatch: the layer unpacks to ${unpacked.diffId}, the image config says ${req.diffId}`);
+    }
+    const meta: SnapshotMeta = { chainId, diffId: req.diffId, parent: req.parent, size: unpacked.size };
+    await syncFilesystem(unpacked.dir);
+    const fh = await open(join(unpacked.dir, "meta.json"), "wx", 0o644);
+    try {
+      await fh.writeFile(`${JSON.stringify(meta, null, 2)}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await rename(unpacked.dir, this.layout.snapshotDir(chainId));
+    } catch (err) {
+      // Already committed by an earlier unpack of the same chain: keep that one.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+      await rm(unpacked.dir, { recursive: true, force: true });
+      return await this.meta(chainId);
+    }
+    await fsyncDir(this.layout.snapshotsDir());
+    return meta;
   }
 
   /** Removes a snapshot; absent ones are fine. */
@@ -117,6 +128,26 @@ export class SnapshotStore {
     await fsyncDir(this.layout.snapshotsDir());
     await rm(doomed, { recursive: true, force: true });
   }
+}
+
+/**
+ * A layer unpacked into `dir/fs` but not (yet) a snapshot: made by {@link unpackLayer}, committed by
+ * {@link SnapshotStore.adopt}. Its chain ID is not known here, only what the stream hashed to.
+ */
+export interface UnpackedLayer {
+  dir: string;
+  /** sha256 of the uncompressed tar stream */
+  diffId: string;
+  /** bytes of file content */
+  size: number;
+}
+
+/** Unpacks `blob` into `dir/fs` (`dir` must not exist). On failure `dir` is left for the caller to remove. */
+export async function unpackLayer(blob: AsyncIterable<Uint8Array>, dir: string, label: string,
+  warn?: (message: string) => void): Promise<UnpackedLayer> {
+  await mkdir(join(dir, "fs"), { recursive: true, mode: 0o755 });
+  const applied = await applyLayer(blob, join(dir, "fs"), { label, warn });
+  return { dir, diffId: applied.diffId, size: applied.size };
 }
 
 async function exists(path: string): Promise<boolean> {

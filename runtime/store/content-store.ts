@@ -4,11 +4,12 @@
  * Lifecycle of a blob: `write` streams it into content/ingest/<random> while hashing; when the stream ends the digest
  * (and size, when known) is compared with the expected one, the file is fsynced and renamed to
  * content/blobs/sha256/<hex>. A blob is therefore visible only once verified, and a crash mid-write leaves at most an
- * ingest file, which `init` removes.
+ * ingest file, which `init` removes. A source that verified a blob itself while receiving it (a pull) hands the file
+ * over instead (`adopt`): it is synced and renamed into blobs/ without being read again.
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { dataCorruption, notFound } from "../errors.js";
@@ -115,6 +116,33 @@ export class ContentStore {
       return { size, created: false };
     }
     await rename(ingest, target);
+    await fsyncDir(this.layout.blobsDir());
+    return { size, created: true };
+  }
+
+  /**
+   * Moves `file` into the store as the blob `expected.digest` instead of copying it: for a source that hashed the
+   * bytes as they arrived and found `expected` (a registry pull), so hashing again would only cost time. `file`
+   * must be on the data root's filesystem and nobody may write it any more. The size is checked; the file is synced
+   * before it becomes visible, as `write` does.
+   */
+  async adopt(file: string, expected: ExpectedBlob): Promise<WriteResult> {
+    const label = `${expected.role ?? "blob"} ${expected.digest}`;
+    // present already (or moved in by an earlier layer of the same image): the source's copy is left to it
+    if (await this.has(expected.digest)) return { size: await this.size(expected.digest), created: false };
+    const fh = await open(file, "r");
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+      if (expected.size !== undefined && expected.size !== size) {
+        throw dataCorruption(`size mismatch for ${label}: expected ${expected.size} bytes, got ${size}`);
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await chmod(file, 0o444);
+    await rename(file, this.path(expected.digest));
     await fsyncDir(this.layout.blobsDir());
     return { size, created: true };
   }

@@ -1,10 +1,11 @@
 /**
  * Committing staged images into the store, all or nothing.
  *
- * Order: blobs (content store verifies each digest) → snapshots (each layer unpacked and checked against its diff ID)
- * → image records → references, in one replacement of refs.json. Until the references move nothing a user sees has
- * changed; if a step fails, the blobs, snapshots and records this commit created are removed again. A crash midway
- * leaves only unreferenced blobs and snapshots, which the store's init() collects.
+ * Order: blobs (content store verifies each digest, or moves in a file the source verified) → snapshots (each layer
+ * unpacked, or taken over unpacked from the source, and checked against its diff ID) → image records → references,
+ * in one replacement of refs.json. Until the references move nothing a user sees has changed; if a step fails, the
+ * blobs, snapshots and records this commit created are removed again. A crash midway leaves only unreferenced blobs
+ * and snapshots, which the store's init() collects.
  */
 import { dataCorruption } from "../errors.js";
 import { chainIdOf } from "../snapshot/chain-id.js";
@@ -68,8 +69,11 @@ async function commitImage(
     const chainId = chainIdOf(parent, diffId);
     let size: number;
     if (await parts.snapshots.has(chainId)) {
-      await checkDiffId(parts, blob, diffId);
+      if (blob.unpacked?.diffId !== diffId) await checkDiffId(parts, blob, diffId);
       size = (await parts.snapshots.meta(chainId)).size;
+    } else if (blob.unpacked) {
+      size = (await parts.snapshots.adopt(blob.unpacked, { digest: blob.digest, diffId, parent, warn: progress })).size;
+      created.snapshots.add(chainId);
     } else {
       const stream = await parts.content.open(blob.digest);
       try {
@@ -100,7 +104,8 @@ async function commitImage(
 }
 
 async function writeBlob(parts: StoreParts, blob: StagedBlob, role: string, created: Referenced): Promise<void> {
-  const result = await parts.content.write(blob.open(), { digest: blob.digest, size: blob.size, role });
+  const expected = { digest: blob.digest, size: blob.size, role };
+  const result = blob.file ? await parts.content.adopt(blob.file, expected) : await parts.content.write(blob.open(), expected);
   if (result.created) created.blobs.add(blob.digest);
 }
 

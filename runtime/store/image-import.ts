@@ -6,6 +6,7 @@
  * created when any step fails, so the store only ever holds whole images (see local-image-store.ts).
  */
 import type { Readable } from "node:stream";
+import type { UnpackedLayer } from "../snapshot/snapshot-store.js";
 import type { ImageConfig } from "./image-store.js";
 
 export interface StagedBlob {
@@ -15,6 +16,13 @@ export interface StagedBlob {
   size?: number;
   /** a fresh stream of the staged bytes */
   open(): Readable;
+  /**
+   * a file holding exactly these bytes, already hashed against `digest` by the source, on the data root's
+   * filesystem: the store moves it in (content-store.ts `adopt`) instead of copying and hashing it again
+   */
+  file?: string;
+  /** for a layer: the source unpacked it already (a pull does, while downloading); the store renames it into place */
+  unpacked?: UnpackedLayer;
 }
 
 export interface ImageImport {

@@ -11,13 +11,14 @@ import type { StoreParts } from "./store-parts.js";
 export const LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 export async function addBuiltLayer(parts: StoreParts, layer: BuiltLayer, parent: string | null): Promise<LayerRecord> {
-  await parts.content.write(createReadStream(layer.path), { digest: layer.digest, role: "layer" });
+  // 1 MiB reads: fewer system calls, and fewer hand-offs to the decompressor's thread when unpacking
+  await parts.content.write(createReadStream(layer.path, { highWaterMark: 1 << 20 }), { digest: layer.digest, role: "layer" });
   const chainId = chainIdOf(parent, layer.diffId);
   let size: number;
   if (await parts.snapshots.has(chainId)) {
     size = (await parts.snapshots.meta(chainId)).size;
   } else {
-    const stream = createReadStream(layer.path);
+    const stream = createReadStream(layer.path, { highWaterMark: 1 << 20 });
     try {
       size = (await parts.snapshots.unpack(stream, { digest: layer.digest, diffId: layer.diffId, parent })).size;
     } finally {

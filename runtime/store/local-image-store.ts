@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { readArchive } from "../distribution/archive-load.js";
 import { SPOOL_PREFIX } from "../distribution/archive-spool.js";
+import { PULL_PREFIX } from "../distribution/registry/pull.js";
 import { invalidArgument } from "../errors.js";
 import type { Layout } from "../layout.js";
 import { SnapshotStore } from "../snapshot/snapshot-store.js";
@@ -46,7 +47,8 @@ export class LocalImageStore implements ImageStore {
   async init(): Promise<void> {
     await mkdir(this.layout.tmpDir(), { recursive: true });
     for (const name of await readdir(this.layout.tmpDir())) {
-      if (name.startsWith(ATOMIC_TMP_PREFIX) || name.startsWith(SPOOL_PREFIX)) {
+      // a pull's staging directory holds unpacked layers too: big, and useless after a restart
+      if (name.startsWith(ATOMIC_TMP_PREFIX) || name.startsWith(SPOOL_PREFIX) || name.startsWith(PULL_PREFIX)) {
         await rm(join(this.layout.tmpDir(), name), { recursive: true, force: true });
       }
     }

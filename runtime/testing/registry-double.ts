@@ -28,6 +28,8 @@ export interface Misbehaviour {
   replaceBlob?: Map<string, Buffer>;
   /** serve these bytes for the manifest with this tag or digest (headers still name the real one) */
   replaceManifest?: Map<string, Buffer>;
+  /** GETs of these blobs wait, unanswered, until `releaseBlobs()` (to see how many a client asks for at once) */
+  holdBlobs?: Set<string>;
 }
 
 export interface RegistryDouble {
@@ -40,6 +42,10 @@ export interface RegistryDouble {
   blob(digest: string): Buffer | undefined;
   /** a manifest by `repo:tag` or `repo@digest` */
   manifest(key: string): Buffer | undefined;
+  /** GETs of `holdBlobs` waiting now */
+  heldBlobs(): number;
+  /** answers the held GETs, and holds no more */
+  releaseBlobs(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
   const log: string[] = [];
   const cut = new Set<string>();
   const state: RegistryDouble["misbehave"] = misbehave;
+  const held: Array<() => void> = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://x");
@@ -82,6 +89,11 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
       res.writeHead(200, { "Content-Type": found.mediaType, "Content-Length": bytes.length,
         "Docker-Content-Digest": digestOf(found.bytes) });
       return void res.end(req.method === "HEAD" ? undefined : bytes);
+    }
+    if (req.method === "GET" && state.holdBlobs?.has(ref)) {
+      held.push(() => handle(req, res));
+      state.holdBlobs.delete(ref);
+      return;
     }
     const blob = state.replaceBlob?.get(ref) ?? blobs.get(ref);
     if (!blob) return void json(res, 404, { errors: [{ code: "BLOB_UNKNOWN", message: "blob unknown to registry" }] });
@@ -147,6 +159,11 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
     misbehave: state,
     blob: (digest) => blobs.get(digest),
     manifest: (key) => manifests.get(key)?.bytes,
+    heldBlobs: () => held.length,
+    releaseBlobs() {
+      state.holdBlobs = undefined;
+      for (const answer of held.splice(0)) answer();
+    },
     add(image) {
       const digest = digestOf(image.manifest);
       manifests.set(`${image.repo}:${image.tag}`, { bytes: image.manifest, mediaType: image.mediaType });

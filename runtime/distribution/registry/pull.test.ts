@@ -4,6 +4,8 @@
  * integration/distribution-registry.test.ts.
  */
 import { lookup } from "node:dns/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Layout } from "../../layout.js";
@@ -13,7 +15,9 @@ import { buildOciLayout, type BuiltOci } from "../../testing/oci-builder.js";
 import { startRegistryDouble, type RegistryDouble } from "../../testing/registry-double.js";
 import { gzip, tarOf } from "../../testing/tar-build.js";
 import { tempDir, treeOf } from "../../testing/temp.js";
-import { OCI_INDEX, OCI_MANIFEST } from "../media-types.js";
+import {
+  DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST,
+} from "../media-types.js";
 import type { ProgressMessage } from "./progress.js";
 import { pullImage, pullReference } from "./pull.js";
 import { Registries } from "./settings.js";
@@ -157,6 +161,7 @@ describe("pull from a registry", () => {
     expect(gets).toHaveLength(2);
     expect(gets[1]).toMatch(/ bytes=\d+-$/);
     expect((await store.resolve(`${registry.host}/team/app:v1`)).id).toBe(image.configDigest);
+    await expectLayerUnpacked();
   });
 
   it("starts a broken blob over when the registry does not honour Range", async () => {
@@ -164,8 +169,63 @@ describe("pull from a registry", () => {
     registry.misbehave.range = false;
     await pull(`${registry.host}/team/app:v1`);
     expect((await store.resolve(`${registry.host}/team/app:v1`)).id).toBe(image.configDigest);
+    await expectLayerUnpacked();
+  });
+
+  it("downloads at most maxConcurrentDownloads layers at a time", async () => {
+    const layers = await Promise.all([1, 2, 3, 4].map(async (n) => gzip(await tarOf([{ name: `f${n}`, content: `layer ${n}` }]))));
+    const four = buildOciLayout({ layers });
+    registry.add(served("team/four", "1", four));
+    registry.misbehave.holdBlobs = new Set(four.layerDigests);
+    const pulling = pull(`${registry.host}/team/four:1`, new Registries({ retryDelayMs: 1, maxConcurrentDownloads: 2 }));
+    while (registry.heldBlobs() < 2) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // room for a third request, were the bound not kept
+    expect(registry.heldBlobs()).toBe(2);
+    registry.releaseBlobs();
+    await pulling;
+    expect((await store.resolve(`${registry.host}/team/four:1`)).layers).toHaveLength(4);
+  });
+
+  it("pulls Docker schema 2 images: a manifest list, a v2 manifest, Docker's config and layer media types", async () => {
+    const m = JSON.parse(image.manifest.toString("utf8")) as { mediaType: string; config: { mediaType: string };
+      layers: Array<{ mediaType: string }> };
+    m.mediaType = DOCKER_MANIFEST;
+    m.config.mediaType = DOCKER_CONFIG;
+    for (const l of m.layers) l.mediaType = DOCKER_LAYER_GZIP;
+    const manifest = Buffer.from(JSON.stringify(m));
+    const list = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [
+      { mediaType: DOCKER_MANIFEST, digest: digestOf(manifest), size: manifest.length, platform: { os: "linux", architecture: "amd64" } }] }));
+    const docker = served("team/docker", "1", image, DOCKER_MANIFEST);
+    registry.add({ ...docker, manifest, mediaType: DOCKER_MANIFEST });
+    registry.add({ ...docker, tag: "list", manifest: list, mediaType: DOCKER_MANIFEST_LIST });
+    await pull(`${registry.host}/team/docker:list`);
+    const img = await store.resolve(`${registry.host}/team/docker:list`);
+    expect(img.id).toBe(image.configDigest);
+    expect(img.manifestDigest).toBe(digestOf(manifest));
+    expect(img.repoDigests).toEqual([`${registry.host}/team/docker@${digestOf(list)}`]);
+    expect(img.layers.map((l) => l.mediaType)).toEqual([DOCKER_LAYER_GZIP, DOCKER_LAYER_GZIP]);
+    const top = store.layerPaths(img)[1] as string;
+    expect(await readFile(join(top, "hello"), "utf8")).toBe("hi");
+  });
+
+  it("leaves nothing in its staging directory, and the stored blob is the registry's bytes", async () => {
+    await pull(`${registry.host}/team/app:v1`);
+    await expectLayerUnpacked();
+    expect(await readdir(layout.tmpDir())).toEqual([]);
+    const { stream } = await store.openBlob(image.layerDigests[1] as string);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(bigLayer)).toBe(true);
   });
 });
+
+/** The second layer (unpacked while it downloaded, or by the store after a restart) holds the right files. */
+async function expectLayerUnpacked(): Promise<void> {
+  const img = await store.resolve(`${registry.host}/team/app:v1`);
+  const top = store.layerPaths(img)[1] as string;
+  expect((await readFile(join(top, "data.bin"))).equals(Buffer.alloc(300_000, 7))).toBe(true);
+  expect(await readFile(join(top, "hello"), "utf8")).toBe("hi");
+}
 
 describe("pulls that must fail and store nothing", () => {
   it("a layer whose bytes do not match its digest: the error names the blob", async () => {
@@ -174,6 +234,19 @@ describe("pulls that must fail and store nothing", () => {
     wrong[wrong.length >> 1] = (wrong[wrong.length >> 1] as number) ^ 0xff;
     registry.misbehave.replaceBlob = new Map([[layer, wrong]]);
     await expectFailsAndNothingStored(`${registry.host}/team/app:v1`, `digest mismatch for layer ${layer}`);
+  });
+
+  it("a layer that writes through a symlink out of its root: refused, though its digest is right", async () => {
+    const hostile = gzip(await tarOf([{ name: "escape", type: "symlink", linkname: "/" }, { name: "escape/etc/evil", content: "x" }]));
+    registry.add(served("team/hostile", "1", buildOciLayout({ layers: [hostile] })));
+    await expectFailsAndNothingStored(`${registry.host}/team/hostile:1`, /path escapes the root: escape\/etc\/evil/);
+  });
+
+  it("a layer that does not unpack to the diff ID its config names", async () => {
+    const layer = gzip(await tarOf([{ name: "a", content: "a" }]));
+    const lying = buildOciLayout({ layers: [layer], diffIds: [digestOf("something else")] });
+    registry.add(served("team/lying", "1", lying));
+    await expectFailsAndNothingStored(`${registry.host}/team/lying:1`, `layer ${lying.layerDigests[0]}: diff ID mismatch`);
   });
 
   it("a config whose bytes do not match its digest", async () => {

@@ -1,9 +1,9 @@
 /**
  * `docker pull`: a manifest (or an index, from which the linux/amd64 manifest is picked), its config and its layers
  * are fetched from the registry into a private staging directory (tmp/pull-<random>/), each checked against its
- * digest as it arrives, then committed to the image store in one step (image-commit.ts), which unpacks the layers
- * and moves the tag last. A failure anywhere stores nothing: the staging directory is removed, and the store never
- * saw a byte.
+ * digest as it arrives, then committed to the image store in one step (image-commit.ts), which moves the layers in
+ * and the tag last. Layers are unpacked while they download (layer-download.ts), so the commit only renames. A
+ * failure anywhere stores nothing: the staging directory is removed, and the store never saw a byte.
  *
  * Layers are downloaded in parallel, at most `maxConcurrentDownloads` at a time; a connection that breaks mid-blob is
  * resumed with a Range request when the registry allows it (206), restarted otherwise. Layers the store already
@@ -11,11 +11,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Logger } from "../../engine.js";
-import { dataCorruption, invalidArgument, isKind } from "../../errors.js";
+import { dataCorruption, invalidArgument } from "../../errors.js";
 import type { Layout } from "../../layout.js";
 import { digestOfHash, hexOf, isDigest, sha256Hasher } from "../../store/digest.js";
 import type { ImageImport, StagedBlob } from "../../store/image-import.js";
@@ -27,16 +27,15 @@ import {
 import { parseConfig, type Descriptor } from "../staging.js";
 import { RegistryClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
+import { downloadLayer, type DownloadedLayer } from "./layer-download.js";
 import { mapLimit } from "./limit.js";
 import { layerId, Progress, type ProgressSink } from "./progress.js";
 import { RegistryError } from "./registry-error.js";
 import type { Registries } from "./settings.js";
-import { isRetryable, sleep } from "./transport.js";
 
 export const PULL_PREFIX = "pull-";
 const ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST];
 const MAX_CONFIG_BYTES = 8 << 20;
-const WRITE_BATCH = 1 << 20;
 
 export interface PullRequest {
   /** `fromImage` as the client sent it */
@@ -114,8 +113,10 @@ export async function pullImage(deps: PullDeps, req: PullRequest, sink: Progress
     for (const l of unique) progress.status(present.has(l.digest) ? "Already exists" : "Pulling fs layer", layerId(l.digest));
     const { maxConcurrentDownloads } = deps.registries.options;
     toFetch.slice(maxConcurrentDownloads).forEach((l) => progress.status("Waiting", layerId(l.digest)));
-    await mapLimit(toFetch, maxConcurrentDownloads, (layer) =>
-      downloadBlob(client, ref.path, layer, join(staging, hexOf(layer.digest)), progress, deps.registries));
+    const downloads = await mapLimit(toFetch, maxConcurrentDownloads, (desc) => downloadLayer({
+      client, repo: ref.path, desc, file: join(staging, hexOf(desc.digest)), progress, registries: deps.registries,
+    }));
+    const downloaded = new Map(toFetch.map((l, i) => [l.digest, downloads[i] as DownloadedLayer]));
 
     const image: ImageImport = {
       names: [name],
@@ -123,7 +124,8 @@ export async function pullImage(deps: PullDeps, req: PullRequest, sink: Progress
       ...(top.digest !== resolved.digest ? { index: bytesBlob(top.bytes, top.digest, top.mediaType) } : {}),
       config: bytesBlob(configBytes, manifest.config.digest, manifest.config.mediaType ?? ""),
       imageConfig: config,
-      layers: layers.map((l) => present.has(l.digest) ? storedBlob(deps.images, l) : fileBlob(join(staging, hexOf(l.digest)), l)),
+      layers: layers.map((l, i) => present.has(l.digest) ? storedBlob(deps.images, l)
+        : fileBlob(downloaded.get(l.digest) as DownloadedLayer, l, layers.findIndex((o) => o.digest === l.digest) === i)),
       diffIds,
     };
     for (const l of toFetch) progress.status("Extracting", layerId(l.digest));
@@ -244,81 +246,24 @@ async function fetchSmallBlob(client: RegistryClient, repo: string, desc: Descri
   return Buffer.concat(chunks);
 }
 
-/**
- * Downloads one layer blob into `file`, hashing as it goes. A broken connection is retried, asking for the rest with
- * Range; a registry that answers 200 instead of 206 sends it all again. The digest (and size) is checked at the end.
- */
-async function downloadBlob(client: RegistryClient, repo: string, desc: Descriptor, file: string, progress: Progress,
-  registries: Registries): Promise<void> {
-  const digest = desc.digest;
-  const id = layerId(digest);
-  const total = desc.size ?? 0;
-  const fh = await open(file, "w", 0o600);
-  let hash = sha256Hasher();
-  let written = 0;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await client.getBlob(repo, digest, written);
-        if (written > 0 && res.statusCode !== 206) {
-          // no resume: start over
-          hash = sha256Hasher();
-          written = 0;
-          await fh.truncate(0);
-        }
-        // socket chunks are small; write in batches of WRITE_BATCH bytes (far fewer system calls)
-        let batch: Buffer[] = [];
-        let batched = 0;
-        const flush = async (): Promise<void> => {
-          if (batched === 0) return;
-          const buf = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batched);
-          await fh.write(buf, 0, buf.length, written);
-          written += buf.length;
-          batch = [];
-          batched = 0;
-        };
-        try {
-          for await (const chunk of res) {
-            const c = chunk as Buffer;
-            hash.update(c);
-            batch.push(c);
-            batched += c.length;
-            if (total > 0 && written + batched > total) throw dataCorruption(`size mismatch for layer ${digest}: the registry sent more than ${total} bytes`);
-            if (batched >= WRITE_BATCH) await flush();
-            progress.bytes("Downloading", id, written + batched, total);
-          }
-        } finally {
-          // what arrived before a broken connection is kept, so a Range request can ask for the rest
-          await flush();
-        }
-        if (!res.complete) throw Object.assign(new Error("connection closed before the blob ended"), { code: "ECONNRESET" });
-        break;
-      } catch (err) {
-        if (attempt < registries.options.attempts && (isRetryable(err) || isKind(err, "Internal") && (err as RegistryError).status === 0)) {
-          await sleep(registries.options.retryDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        throw err;
-      }
-    }
-    progress.bytes("Downloading", id, written, total, true);
-    progress.status("Verifying Checksum", id);
-    const actual = digestOfHash(hash);
-    if (actual !== digest) throw dataCorruption(`digest mismatch for layer ${digest}: the registry sent content that hashes to ${actual}`);
-    if (desc.size !== undefined && desc.size !== written) throw dataCorruption(`size mismatch for layer ${digest}: expected ${desc.size} bytes, got ${written}`);
-    await fh.sync();
-    progress.status("Download complete", id);
-  } finally {
-    await fh.close();
-  }
-}
-
 function bytesBlob(bytes: Buffer, digest: string, mediaType: string): StagedBlob {
   return { digest, mediaType, size: bytes.length, open: () => Readable.from([bytes]) };
 }
 
-function fileBlob(file: string, desc: Descriptor): StagedBlob {
-  return { digest: desc.digest, mediaType: desc.mediaType ?? "", size: desc.size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+/**
+ * A downloaded layer, moved into the store rather than copied; its unpacked tree goes with the first occurrence of
+ * the blob in the image (a repeated layer sits on another parent: the store unpacks that one itself).
+ */
+function fileBlob(layer: DownloadedLayer, desc: Descriptor, first: boolean): StagedBlob {
+  const { file, unpacked } = layer;
+  return {
+    digest: desc.digest,
+    mediaType: desc.mediaType ?? "",
+    size: desc.size,
+    open: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+    file,
+    ...(first && unpacked ? { unpacked } : {}),
+  };
 }
 
 /** A layer the store already holds: committed again from the store's own copy (verified again as it is written). */

@@ -13,7 +13,7 @@ import { Transform } from "node:stream";
 import type { Logger } from "../../engine.js";
 import { invalidArgument, notFound } from "../../errors.js";
 import type { ImageStore, ImageWithNames } from "../../store/image-store.js";
-import { familiarName, formatReference, parseNamed, repositoryName, type Reference } from "../../store/reference.js";
+import { familiarName, familiarString, formatReference, parseNamed, repositoryName, type Reference } from "../../store/reference.js";
 import { OCI_MANIFEST } from "../media-types.js";
 import { RegistryClient, RetryWithAuth } from "./client.js";
 import type { Credentials } from "./credentials.js";
@@ -44,7 +44,8 @@ interface BlobToPush {
   layer: boolean;
 }
 
-export async function pushImage(deps: PushDeps, req: PushRequest, sink: ProgressSink): Promise<void> {
+/** Pushes the tag (or every tag of the repository); returns the references pushed, familiar (`127.0.0.1:5000/x:v1`). */
+export async function pushImage(deps: PushDeps, req: PushRequest, sink: ProgressSink): Promise<string[]> {
   const named = parseNamed(req.name);
   if (named.digest !== undefined) throw invalidArgument(`cannot push a digest reference (${req.name})`);
   const repo: Reference = { domain: named.domain, path: named.path };
@@ -97,6 +98,7 @@ export async function pushImage(deps: PushDeps, req: PushRequest, sink: Progress
     progress.status(`${t}: digest: ${image.manifestDigest} size: ${manifest.length}`);
     progress.aux({ Tag: t, Digest: image.manifestDigest, Size: manifest.length });
   }
+  return tags.map((t) => familiarString({ ...repo, tag: t }));
 }
 
 function tagsOf(images: ImageWithNames[], repo: Reference): string[] {
