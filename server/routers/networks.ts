@@ -1,0 +1,93 @@
+/**
+ * Networks on the engine: the list, one network with its attached containers, and the changes (create, remove,
+ * connect and disconnect a container), each audited with the network as its target, and refused outside the caller's
+ * teams (../auth/team-scope.ts; the built-in networks are everyone's).
+ */
+import type { Action } from "../auth/permissions";
+import { inScope, TEAM_LABEL } from "../auth/team-scope";
+import { z } from "zod";
+import { engine } from "../engine/client";
+import { scopedContainer } from "../services/containers/container-scope";
+import { ServiceError } from "../services/errors";
+import { listNetworks, networkDetail } from "../services/networks/list-networks";
+import { connectContainer, createNetwork, disconnectContainer, removeNetwork, type NetworkRef } from "../services/networks/network-changes";
+import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema, networkRefSchema } from "../services/networks/network-input";
+import { requireInScope, requireTeamForNew, standingOf } from "../services/teams/standing";
+import { createTRPCRouter, procedure, type AuditNote, type Context } from "../trpc";
+
+const networkRef = z.object({ id: networkRefSchema });
+
+/** The labels the console adds to a network it creates: the team it belongs to (chosen like a container's). */
+function networkOwnerLabels(team: string, labels: string[]): Record<string, string> {
+  if (labels.some((entry) => entry.startsWith(`${TEAM_LABEL}=`))) {
+    throw new ServiceError("InvalidArgument", `${TEAM_LABEL} is set from the team, not as a label.`);
+  }
+  return team ? { [TEAM_LABEL]: team } : {};
+}
+
+/**
+ * The team check on a network (../auth/team-scope.ts), as for containers. The built-in networks (bridge, host,
+ * none) belong to no team and are everyone's to see and attach to.
+ */
+async function requireNetworkScope(ctx: Context & { principal: NonNullable<Context["principal"]> }, ref: string, action: Action): Promise<void> {
+  const network = await networkDetail(engine(), ref);
+  if (!network.builtin) requireInScope(await standingOf(ctx.db, ctx.principal), action, network.team, `Network ${network.name}`);
+}
+
+/** Names the network in the audit row: what was asked for first, the engine's ID and name once known. */
+function noteNetwork(audit: AuditNote, network: NetworkRef): NetworkRef {
+  audit.target = { kind: "network", id: network.id, name: network.name };
+  audit.team = network.team;
+  return network;
+}
+
+export const networksRouter = createTRPCRouter({
+  list: procedure("network.list").query(async ({ ctx }) => {
+    const [networks, standing] = await Promise.all([listNetworks(engine()), standingOf(ctx.db, ctx.principal)]);
+    return networks.filter((n) => n.builtin || inScope(standing, n.team));
+  }),
+
+  inspect: procedure("network.inspect")
+    .input(networkRef)
+    .query(async ({ ctx, input }) => {
+      const network = await networkDetail(engine(), input.id);
+      noteNetwork(ctx.audit, network);
+      if (!network.builtin) requireInScope(await standingOf(ctx.db, ctx.principal), "network.inspect", network.team, `Network ${network.name}`);
+      return network;
+    }),
+
+  create: procedure("network.create")
+    .input(networkCreateSchema.safeExtend({ team: z.string().trim().max(64).default("") }))
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "network", name: input.name };
+      ctx.audit.team = input.team || null;
+      await requireTeamForNew(ctx.db, ctx.principal, input.team, "network.create");
+      return noteNetwork(ctx.audit, await createNetwork(engine(), input, networkOwnerLabels(input.team, input.labels)));
+    }),
+
+  remove: procedure("network.remove")
+    .input(networkRef)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "network", name: input.id };
+      await requireNetworkScope(ctx, input.id, "network.remove");
+      return noteNetwork(ctx.audit, await removeNetwork(engine(), input.id, (found) => noteNetwork(ctx.audit, found)));
+    }),
+
+  connect: procedure("network.connect")
+    .input(networkConnectSchema)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "network", name: input.network };
+      await requireNetworkScope(ctx, input.network, "network.connect");
+      await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.connect", {});
+      return noteNetwork(ctx.audit, await connectContainer(engine(), input.network, input.container, input, (found) => noteNetwork(ctx.audit, found)));
+    }),
+
+  disconnect: procedure("network.disconnect")
+    .input(networkDisconnectSchema)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.target = { kind: "network", name: input.network };
+      await requireNetworkScope(ctx, input.network, "network.disconnect");
+      await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.disconnect", {});
+      return noteNetwork(ctx.audit, await disconnectContainer(engine(), input.network, input.container, input.force, (found) => noteNetwork(ctx.audit, found)));
+    }),
+});
