@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Log throughput benchmark: a container writing 200 MB to stdout (2,000,000 lines of 100 bytes), attached, output to
-# /dev/null — `docker run --rm` through the stock docker CLI against a private hakod (hako-shim relays the stream to the
-# attached client and writes the container's log) — side by side with `runc run` of the same command on an equivalent
+# /dev/null — `docker run --rm` through the stock docker CLI against a private hakod (hako-shim writes the container's
+# log and the stream itself, to the attached client's connection that hakod hands it: runtime/native/README.md, frame 9;
+# hakod only answers the API calls) — side by side with `runc run` of the same command on an equivalent
 # bundle: with stdout straight to /dev/null (runc hands the container its own stdio: no copy at all, the producer's
 # speed) and through a pipe to `cat >/dev/null` (one relay, like a shim without a log). Then `docker logs` reading
 # those 200 MB back from hakod's log. Prints MB/s (10^6 bytes per second) and ratios; never fails on numbers.
@@ -10,6 +11,9 @@
 # The engine's containers run with --network none: runc's bundle (runc spec) has a network namespace with only `lo`,
 # which is what --network none is; the default bridge would add hakod's network setup (tens of `ip` calls) to a
 # measurement of output throughput.
+#
+# Run it when the machine is otherwise idle (the header prints the load average): the engine side is a pipeline of
+# three processes (producer, hako-shim, docker CLI) against runc's one, so other load on the cores costs it more.
 #
 # Environment (all optional): BENCH_LOGS_MB=200, BENCH_RUNS=6 (per side in all), BENCH_ROUNDS=3, BENCH_WARMUP=1,
 # HAKOD, HAKO_FIXTURES, BENCH_KEEP_TMP — as for start.sh.

@@ -5,7 +5,11 @@
  *
  * Attaching before start loses nothing: the client is subscribed before the answer goes out, and a task's output
  * only begins once it is started. The stream ends when the container exits (or is removed).
+ *
+ * The output of a hijacked connection is written by the container's shim itself, to a copy of the connection's
+ * descriptor (containers/attach-relay.ts): it never passes through hakod, which keeps reading the client's input.
  */
+import type { Socket } from "node:net";
 import type { Writable } from "node:stream";
 import type { AttachSink } from "../containers/manager.js";
 import { streamLogs } from "../containers/log-files.js";
@@ -13,7 +17,12 @@ import { containerEvent } from "../events/container-events.js";
 import { DetachKeyWatcher, parseDetachKeys } from "./detach-keys.js";
 import { httpStatusOf, messageOf } from "./errors-http.js";
 import { boolParam, type Ctx } from "./http.js";
-import { MULTIPLEXED_STREAM, muxHeader, RAW_STREAM, writeRawError, writeUpgraded, type UpgradeCtx } from "./hijack.js";
+import {
+  connectionDescriptor, MULTIPLEXED_STREAM, muxHeader, RAW_STREAM, writeRawError, writeUpgraded, type UpgradeCtx,
+} from "./hijack.js";
+
+/** output buffered for a client beyond which the container's output pauses (see emit) */
+const OUT_BUFFER = 1 << 20;
 
 interface AttachOptions {
   stdin: boolean;
@@ -37,8 +46,9 @@ function options(q: URLSearchParams): AttachOptions {
 }
 
 /**
- * Streams the container's output to `out`; `input` (hijacked form only) feeds its stdin. `onReady` runs once the client
- * is subscribed, to send the answer's head.
+ * Streams the container's output to `out`; `input` (hijacked form only) feeds its stdin. `onReady` sends the answer's
+ * head: once the client is subscribed, or, for a hijacked connection (`direct`), just before (the executor may
+ * write the output to it directly from then on; the client starts the container only after the head).
  */
 async function attach(
   ctx: { engine: Ctx["engine"]; params: string[] },
@@ -46,15 +56,25 @@ async function attach(
   out: Writable,
   input: NodeJS.ReadableStream | null,
   onReady: (tty: boolean) => void,
+  direct: Socket | null = null,
 ): Promise<void> {
   const containers = ctx.engine.containers;
   const ref = ctx.params[0] ?? "";
   const rec = containers.get(ref);
   const tty = rec.config.Tty;
-  const encode = (stream: 1 | 2, data: Buffer): Buffer[] => (tty ? [data] : [muxHeader(stream, data.length), data]);
-  const emit = (stream: 1 | 2, data: Buffer): void => {
-    if (out.writableEnded || out.destroyed) return;
-    for (const b of encode(stream, data)) out.write(b);
+  // Header and data go out in one writev (cork); false asks the relay to pause the container's output until the
+  // client has taken what is buffered here: hakod never holds more than about OUT_BUFFER for a slow client.
+  const emit = (stream: 1 | 2, data: Buffer): boolean => {
+    if (out.writableEnded || out.destroyed) return true;
+    if (tty) {
+      out.write(data);
+    } else {
+      out.cork();
+      out.write(muxHeader(stream, data.length));
+      out.write(data);
+      out.uncork();
+    }
+    return out.writableLength < OUT_BUFFER;
   };
 
   // With logs=1 all output comes from the log file, followed (stream=1) until the container stops: one reader, so
@@ -66,15 +86,31 @@ async function attach(
     stdout: opts.stdout && !opts.logs,
     stderr: opts.stderr && !opts.logs,
     write: emit,
+    ...(direct && !opts.logs ? {
+      handOff: () => {
+        const d = connectionDescriptor(direct);
+        return d ? { ...d, raw: tty, stdout: opts.stdout, stderr: opts.stderr } : null;
+      },
+    } : {}),
+    onDrain: (done) => {
+      const once = (): void => {
+        out.off("drain", once);
+        out.off("close", once);
+        done();
+      };
+      out.on("drain", once);
+      out.on("close", once);
+    },
     end: () => {
       ended = true;
       onEnded();
       if (!opts.logs) out.end();
     },
   };
+  if (direct) onReady(tty);
   const handle = opts.stream ? containers.attach(ref, sink) : null;
   out.on("close", () => handle?.detach());
-  onReady(tty);
+  if (!direct) onReady(tty);
 
   if (handle && input && opts.stdin) {
     const watcher = tty ? new DetachKeyWatcher(opts.detachKeys) : null;
@@ -118,7 +154,7 @@ export async function attachContainerUpgraded(ctx: UpgradeCtx): Promise<void> {
     await attach(ctx, options(ctx.query), socket, socket, (tty) => {
       writeUpgraded(socket, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
       if (ctx.head.length > 0) socket.unshift(ctx.head);
-    });
+    }, socket);
   } catch (err) {
     if (!socket.destroyed && socket.bytesWritten === 0) writeRawError(socket, httpStatusOf(err), messageOf(err));
     else socket.destroy();

@@ -2,6 +2,7 @@
  * Hijacked connections (attach, later exec): the client asks to upgrade (`Connection: Upgrade`, `Upgrade: tcp`),
  * dockerd answers `101 UPGRADED` and the connection becomes a raw byte stream both ways.
  */
+import { fstatSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Engine, Logger } from "../engine.js";
@@ -25,6 +26,23 @@ export const MULTIPLEXED_STREAM = "application/vnd.docker.multiplexed-stream";
 
 export function writeUpgraded(socket: Socket, contentType: string): void {
   socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+}
+
+/**
+ * The descriptor and inode of a hijacked connection, for an executor to write a container's output to it directly
+ * (Task.handOff); null once anything is still buffered for it here (it would be overtaken) or when it has none.
+ * Node keeps the descriptor in the socket's handle (`_handle.fd`, not a public API: without it, null).
+ */
+export function connectionDescriptor(socket: Socket): { fd: number; id: number } | null {
+  if (socket.destroyed || socket.writableEnded || socket.writableLength > 0) return null;
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== "number" || fd < 0) return null;
+  try {
+    const st = fstatSync(fd);
+    return st.isSocket() ? { fd, id: st.ino } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** An error answer on a connection that was not upgraded after all. */

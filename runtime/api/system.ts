@@ -100,7 +100,8 @@ export async function info(ctx: Ctx): Promise<void> {
     Labels: [],
     ExperimentalBuild: false,
     ServerVersion: ENGINE_VERSION,
-    Runtimes: { [engine.executor.name]: { path: engine.executor.path } },
+    Runtimes: Object.fromEntries(Object.entries(engine.executor.runtimes?.() ?? { [engine.executor.name]: engine.executor.path })
+      .map(([name, path]) => [name, { path }])),
     DefaultRuntime: engine.executor.name,
     Swarm: { NodeID: "", NodeAddr: "", LocalNodeState: "inactive", ControlAvailable: false, Error: "", RemoteManagers: null },
     LiveRestoreEnabled: true,

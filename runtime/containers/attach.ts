@@ -1,6 +1,7 @@
 /** `attach` and `resize`: clients connected to a container's stdio, and its pty's size. */
 import { conflict } from "../errors.js";
 import { isRunning } from "./container.js";
+import { syncAttachRelay } from "./attach-relay.js";
 import type { AttachSink, LiveRegistry } from "./live.js";
 
 export type { AttachSink } from "./live.js";
@@ -17,6 +18,7 @@ export interface AttachHandle {
 export function attachContainer(registry: LiveRegistry, ref: string, sink: AttachSink): AttachHandle {
   const live = registry.find(ref);
   live.sinks.add(sink);
+  syncAttachRelay(live);
   const { OpenStdin, StdinOnce, Tty } = live.record.config;
   return {
     tty: Tty,
@@ -32,6 +34,7 @@ export function attachContainer(registry: LiveRegistry, ref: string, sink: Attac
     },
     detach: () => {
       live.sinks.delete(sink);
+      syncAttachRelay(live);
     },
   };
 }

@@ -10,6 +10,7 @@ import { normaliseCapability } from "../oci/spec.js";
 import {
   initialState, rfc3339Nano, type ContainerConfig, type ContainerRecord, type HostConfig,
 } from "./container.js";
+import { normaliseDevices } from "./devices.js";
 import { normaliseLogConfig } from "./log-config.js";
 import { settleRunOptions } from "./run-options.js";
 
@@ -184,7 +185,7 @@ export function normaliseHostConfig(raw: Record<string, unknown> | null | undefi
     SecurityOpt: null,
     UTSMode: "",
     UsernsMode: "",
-    Runtime: "hako-shim",
+    Runtime: "", // the engine's choice (containers/manager.ts, oci/runtimes.ts chooseRuntime)
     Isolation: "",
     CgroupParent: "",
     BlkioWeight: 0,
@@ -207,6 +208,7 @@ export function normaliseHostConfig(raw: Record<string, unknown> | null | undefi
     ReadonlyRootfs: bool(h.ReadonlyRootfs),
     CapAdd: capAdd,
     CapDrop: capDrop,
+    Devices: normaliseDevices(h.Devices),
     Ulimits: ulimits as HostConfig["Ulimits"],
     ShmSize: shmSize > 0 ? shmSize : 64 * 1024 * 1024,
   } as HostConfig;

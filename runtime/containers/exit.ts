@@ -6,18 +6,17 @@
 import { unmount } from "../snapshot/overlay.js";
 import { containerEvent } from "../events/container-events.js";
 import type { ExitStatus, Task } from "../oci/executor.js";
+import { syncAttachRelay } from "./attach-relay.js";
 import { isRunning } from "./container.js";
 import { serialise, type Live } from "./live.js";
 import type { ManagerState } from "./manager-state.js";
 import { destroy } from "./remove.js";
 import { restartAfterExit } from "./restart-policy.js";
 
-/** Connects a (new or re-adopted) task to the container: output to attach clients, its exit to onExit. */
+/** Connects a (new or re-adopted) task to the container: output to attach clients (while any), its exit to onExit. */
 export function attachTask(m: ManagerState, live: Live, task: Task): void {
   live.task = task;
-  task.onOutput((stream, data) => {
-    for (const s of live.sinks) if (stream === 1 ? s.stdout : s.stderr) s.write(stream, data);
-  });
+  syncAttachRelay(live);
   for (const data of live.pendingStdin) task.writeStdin(data);
   live.pendingStdin = [];
   if (live.pendingClose) task.closeStdin();
@@ -40,6 +39,7 @@ export function recordExit(live: Live, status: ExitStatus): void {
 function onExit(m: ManagerState, live: Live, task: Task, status: ExitStatus): void {
   if (live.task !== task) return;
   live.task = null;
+  syncAttachRelay(live);
   recordExit(live, status);
   m.deps.log.debug("container exited", { id: live.record.id, exitCode: status.exitCode });
   for (const s of live.sinks) s.end();

@@ -7,16 +7,25 @@
  */
 import { EventEmitter } from "node:events";
 import { conflict, invalidArgument, notFound } from "../errors.js";
-import type { Task } from "../oci/executor.js";
+import type { OutputHandOff, Task } from "../oci/executor.js";
+import type { AttachRelay } from "./attach-relay.js";
 import type { ContainerRecord } from "./container.js";
 
 /** Where an attach client receives output. */
 export interface AttachSink {
   stdout: boolean;
   stderr: boolean;
-  write(stream: 1 | 2, data: Buffer): void;
+  /** false: the client is congested; output to every sink then pauses until `onDrain`'s callback runs */
+  write(stream: 1 | 2, data: Buffer): boolean | void;
+  /** runs `done` once, when a congested client can take more (without it, a sink is never waited for) */
+  onDrain?(done: () => void): void;
   /** the container exited (or was removed): no more output */
   end(): void;
+  /**
+   * The client's connection, when the executor may write the output to it directly (Task.handOff) right now; null
+   * when not (nothing may be written behind what hakod still buffers for it). Absent: always relayed.
+   */
+  handOff?(): OutputHandOff | null;
 }
 
 /**
@@ -27,6 +36,10 @@ export interface Live {
   record: ContainerRecord;
   task: Task | null;
   sinks: Set<AttachSink>;
+  /** the task's output to the sinks, while there are both (attach-relay.ts) */
+  relay: AttachRelay | null;
+  /** sinks whose connection the task writes to itself (asked, or taken), with the task and the connection's id */
+  handedOff: Map<AttachSink, { task: Task; id: number }>;
   pendingStdin: Buffer[];
   pendingClose: boolean;
   events: EventEmitter;
@@ -67,6 +80,8 @@ export class LiveRegistry {
       record,
       task: null,
       sinks: new Set(),
+      relay: null,
+      handedOff: new Map(),
       pendingStdin: [],
       pendingClose: false,
       events: new EventEmitter(),

@@ -13,6 +13,7 @@
 import { crashPoint } from "../crash-points.js";
 import { internal, invalidArgument } from "../errors.js";
 import { containerEvent } from "../events/container-events.js";
+import { chooseRuntime } from "../oci/runtimes.js";
 import type { ImageUser } from "../store/image-store.js";
 import { attachContainer, resizeContainer, type AttachHandle, type AttachSink } from "./attach.js";
 import { isRunning, type ContainerRecord } from "./container.js";
@@ -142,6 +143,7 @@ export class ContainerManager {
     }
     const record = newRecord({ id, name: wanted, request, imageId: image.id, image: image.config,
       swapLimit: cgroups.swapLimit });
+    record.hostConfig.Runtime = chooseRuntime(request.HostConfig?.Runtime, this.deps.executor);
     // the name is taken synchronously, so two creates with one name cannot both pass the check
     this.registry.assertNameFree(wanted);
     this.registry.register(record);

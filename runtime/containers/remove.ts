@@ -6,6 +6,7 @@ import { crashPoint } from "../crash-points.js";
 import { conflict, notFound } from "../errors.js";
 import { mountsUnder, unmount } from "../snapshot/overlay.js";
 import { containerEvent } from "../events/container-events.js";
+import { syncAttachRelay } from "./attach-relay.js";
 import { isRunning } from "./container.js";
 import { serialise, type Live } from "./live.js";
 import type { ManagerState, RemoveOptions } from "./manager-state.js";
@@ -46,6 +47,7 @@ export async function destroy(m: ManagerState, live: Live, opts?: RemoveOptions)
   m.registry.forget(id);
   for (const s of live.sinks) s.end();
   live.sinks.clear();
+  syncAttachRelay(live);
   const how = opts ?? { force: false, volumes: live.record.hostConfig.AutoRemove };
   // the rest is no longer the container's: it lies in tmp/ (emptied at the next start if hakod dies now)
   void (async () => {

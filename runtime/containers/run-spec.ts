@@ -16,6 +16,7 @@ import type { OciSpec } from "../oci/spec.js";
 import { applySecurity, type SecurityDefaults } from "../security/container-security.js";
 import type { ContainerMounts } from "../volumes/container-mounts.js";
 import type { ContainerRecord } from "./container.js";
+import { applyDevices, type DeviceMapping } from "./devices.js";
 import { networkModeKind } from "./run-options.js";
 
 export const INIT_PATH_IN_CONTAINER = "/sbin/docker-init";
@@ -53,6 +54,7 @@ export async function applyRunSpec(deps: RunSpecDeps, rec: ContainerRecord, root
 
   applySecurity(spec, { privileged: h.Privileged, securityOpt: h.SecurityOpt, maskedPaths: h.MaskedPaths,
     readonlyPaths: h.ReadonlyPaths }, deps.security);
+  await applyDevices(spec, h.Devices as DeviceMapping[] | null | undefined);
 
   if (h.Init === true) {
     if (!existsSync(deps.initPath)) {

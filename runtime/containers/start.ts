@@ -105,6 +105,7 @@ export async function startTask(m: ManagerState, live: Live): Promise<void> {
     await writeFile(layout.bundleConfig(id), JSON.stringify(spec));
     task = await executor.create({
       id, bundle: layout.bundleDir(id), stdin: rec.config.OpenStdin, tty: rec.config.Tty,
+      runtime: typeof h.Runtime === "string" ? h.Runtime : undefined,
       logFile: layout.containerLog(id), logRotation: logRotation(h.LogConfig as LogConfig | undefined),
     });
     crashPoint("start.after-spawn");

@@ -373,6 +373,45 @@ const SCENARIOS: Scenario[] = [
     expected: { sleeperState: true, victimExit: "137", flowing: true, killed: 0, sleeperExit: "137", stop: 0,
       tickerExit: "137", rm: 0 },
   },
+  {
+    name: "--device: the host's node at the container's path, usable within its permissions; a bad one refused",
+    observe: async (e, B) => ({
+      mapped: await docker(e, ["run", "--rm", "--device", "/dev/null:/dev/mynull", "--device", "/dev/kmsg:/dev/k:r", B,
+        "sh", "-c", 'stat -c "%n %F %t:%T %a" /dev/mynull /dev/k; echo hi >/dev/mynull && echo wrote; echo x >/dev/k']),
+      missing: await docker(e, ["run", "--rm", "--device", "/dev/nope", B, "true"])
+        .then((r) => ({ code: r.code, error: daemonError(r.stderr) })),
+      notDevice: await docker(e, ["run", "--rm", "--device", "/etc/hostname", B, "true"])
+        .then((r) => ({ code: r.code, error: daemonError(r.stderr) })),
+    }),
+    expected: {
+      mapped: {
+        code: 1,
+        stdout: "/dev/mynull character special file 1:3 666\n/dev/k character special file 1:b 644\nwrote\n",
+        stderr: "sh: line 0: can't create /dev/k: Operation not permitted\n",
+      },
+      missing: { code: 127,
+        error: 'error gathering device information while adding custom device "/dev/nope": no such file or directory' },
+      notDevice: { code: 125,
+        error: 'error gathering device information while adding custom device "/etc/hostname": not a device node' },
+    },
+  },
+  {
+    name: "device cgroup: a node made inside cannot be opened; the standard ones can (with a tty: tty, console)",
+    observe: async (e, B) => ({
+      plain: await docker(e, ["run", "--rm", B, "sh", "-c", "mknod /tmp/k c 1 11 && echo made; echo x >/tmp/k; " +
+        "for d in null zero full random urandom ptmx; do head -c 0 </dev/$d && echo $d; done; head -c 0 </dev/tty"]),
+      tty: await docker(e, ["run", "--rm", "-t", B, "sh", "-c", "for d in tty console ptmx; do head -c 0 </dev/$d && echo $d; done"]),
+    }),
+    expected: {
+      plain: {
+        code: 1,
+        stdout: "made\nnull\nzero\nfull\nrandom\nurandom\nptmx\n",
+        stderr: "sh: line 0: can't create /tmp/k: Operation not permitted\n" +
+          "sh: line 0: can't open /dev/tty: No such device or address\n",
+      },
+      tty: { code: 0, stdout: "tty\r\nconsole\r\nptmx\r\n", stderr: "" },
+    },
+  },
 ];
 
 describe.skipIf(!isRoot || !RUNC)("executor conformance: hako-shim and runc behind the same engine", () => {
@@ -401,7 +440,7 @@ describe.skipIf(!isRoot || !RUNC)("executor conformance: hako-shim and runc behi
     const info = await Promise.all(RUNTIME_NAMES.map(async (r) =>
       (await engines[r].docker(["info", "-f", "{{.DefaultRuntime}} {{range $k, $v := .Runtimes}}{{$k}}{{end}}"]))
         .stdout.trim()));
-    expect(info).toEqual(["hako-shim hako-shim", "runc runc"]);
+    expect(info).toEqual(["hako hakorunc", "runc hakorunc"]);
 
     // a container made and started under runc keeps running with runc after hakod restarts with hako-shim
     const e = engines.runc;
@@ -410,6 +449,7 @@ describe.skipIf(!isRoot || !RUNC)("executor conformance: hako-shim and runc behi
     const listed = async (): Promise<string> =>
       (await run(RUNC as string, ["--root", runcRoot, "list", "-q"])).stdout;
     expect(await listed()).toContain(id);
+    expect(await inspect(e, "{{.HostConfig.Runtime}}", id)).toBe("runc");
     await e.kill9();
     await e.restart({ runtime: "hako" });
     expect(await inspect(e, "{{.State.Running}}", id)).toBe("true");
@@ -418,7 +458,27 @@ describe.skipIf(!isRoot || !RUNC)("executor conformance: hako-shim and runc behi
     expect((await e.docker(["start", id])).code).toBe(0);
     expect(await listed()).toContain(id); // started again with runc, not with hako-shim
     expect(await readFile(new Layout(e.dataRoot).runtimeFile(id), "utf8")).toBe("runc\n");
+    expect(await inspect(e, "{{.HostConfig.Runtime}}", id)).toBe("runc");
     expect((await e.docker(["rm", "-f", id])).code).toBe(0);
     expect(await listed()).not.toContain(id);
+  });
+
+  it("creates a container with the runtime it names (docker run --runtime), shows it in inspect, refuses others", async () => {
+    const e = engines.hako;
+    const runcRoot = new Layout(e.dataRoot).runcRoot();
+    const listed = async (): Promise<string> =>
+      (await run(RUNC as string, ["--root", runcRoot, "list", "-q"])).stdout;
+    const native = (await e.docker(["run", "-d", B, "sleep", "600"])).stdout.trim();
+    const viaRunc = (await e.docker(["run", "-d", "--runtime", "runc", B, "sleep", "600"])).stdout.trim();
+    expect(await inspect(e, "{{.HostConfig.Runtime}}", native)).toBe("hako");
+    expect(await inspect(e, "{{.HostConfig.Runtime}}", viaRunc)).toBe("runc");
+    const ids = await listed();
+    expect(ids).toContain(viaRunc);
+    expect(ids).not.toContain(native);
+    const bad = await e.docker(["run", "--runtime", "nope", B, "true"]);
+    expect(bad.code).toBe(125);
+    expect(bad.stderr).toContain("Unknown runtime specified nope");
+    expect((await e.docker(["ps", "-aq", "--no-trunc"])).stdout.trim().split("\n").sort()).toEqual([native, viaRunc].sort());
+    expect((await e.docker(["rm", "-f", native, viaRunc])).code).toBe(0);
   });
 });

@@ -3,6 +3,8 @@
 #include "hako-shim.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -49,6 +51,18 @@ queue_free (struct hako_queue *q)
   memset (q, 0, sizeof *q);
 }
 
+/* A send buffer that takes a few whole output frames (the default, about 200 KiB, is less than one): the shim then
+ * hands a frame to the kernel in one call instead of queueing most of it and waking up for the rest. Memory is only
+ * used while output waits for a slow reader. As root the system's maximum does not apply (SO_SNDBUFFORCE). */
+void
+client_grow_sndbuf (int fd)
+{
+  int size = 1 << 20;
+
+  if (setsockopt (fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+    setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
 /* The next connection from a root peer on listen_fd, or -1 when none is waiting. Others are turned away. */
 int
 client_accept (int listen_fd)
@@ -63,7 +77,10 @@ client_accept (int listen_fd)
       if (fd < 0)
         return -1;
       if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.uid == 0)
-        return fd;
+        {
+          client_grow_sndbuf (fd);
+          return fd;
+        }
       close (fd);
     }
 }
@@ -95,11 +112,37 @@ client_flush (struct hako_client *cl)
   return 0;
 }
 
+/* blocking now, but bounded: a client that does not read cannot keep the shim alive. A sink's descriptor shares
+ * hakod's open file, whose O_NONBLOCK is not the shim's to clear: it waits in poll instead. */
+int
+client_flush_blocking (struct hako_client *cl, struct timeval *tv)
+{
+  int flags = 0;
+  uint64_t deadline = hako_now_ms () + (uint64_t) tv->tv_sec * 1000;
+
+  if (!cl->sink)
+    {
+      ioctl (cl->fd, FIONBIO, &flags);
+      setsockopt (cl->fd, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof *tv);
+      return client_flush (cl);
+    }
+  while (queue_pending (&cl->out) > 0)
+    {
+      struct pollfd pf = { cl->fd, POLLOUT, 0 };
+      uint64_t now = hako_now_ms ();
+      if (now >= deadline || poll (&pf, 1, (int) (deadline - now)) <= 0 || client_flush (cl) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 client_send (struct hako_client *cl, int type, const char *data, size_t len)
 {
   unsigned char header[8];
-  struct iovec iov[2] = { { header, 8 }, { (void *) data, len } };
+  /* a raw sink (a tty's client) gets the bytes alone: a header of no bytes */
+  size_t hlen = cl->raw ? 0 : 8;
+  struct iovec iov[2] = { { header, hlen }, { (void *) data, len } };
   struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
   ssize_t n = 0;
 
@@ -115,10 +158,10 @@ client_send (struct hako_client *cl, int type, const char *data, size_t len)
       if (n < 0)
         n = 0;
     }
-  if ((size_t) n < 8)
-    queue_push (&cl->out, (const char *) header + n, 8 - n);
-  if ((size_t) n < 8 + len)
-    queue_push (&cl->out, data + (n > 8 ? n - 8 : 0), len - (n > 8 ? n - 8 : 0));
+  if ((size_t) n < hlen)
+    queue_push (&cl->out, (const char *) header + n, hlen - n);
+  if ((size_t) n < hlen + len)
+    queue_push (&cl->out, data + ((size_t) n > hlen ? n - hlen : 0), len - ((size_t) n > hlen ? n - hlen : 0));
   if (queue_pending (&cl->out) > 0 && cl->stalled_since == 0)
     cl->stalled_since = hako_now_ms ();
   return 0;

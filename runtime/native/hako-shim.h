@@ -99,6 +99,15 @@ struct hako_device_rule {
   char access[4];
 };
 
+/* a node made in the container's /dev (linux.devices) */
+struct hako_device {
+  char *path; /* as the container sees it */
+  char type;  /* 'c' or 'b' ('u' is 'c') */
+  int64_t major, minor;
+  int has_mode, has_uid, has_gid;
+  int64_t mode, uid, gid;
+};
+
 struct hako_resources {
   int has_memory_limit, has_memory_swap, has_cpu_shares, has_cpu_quota, has_cpu_period, has_pids_limit;
   int64_t memory_limit, memory_swap, cpu_quota, pids_limit;
@@ -139,6 +148,8 @@ struct hako_spec {
   size_t n_namespaces;
   char *cgroups_path;
   struct hako_resources resources;
+  struct hako_device *devices;
+  size_t n_devices;
   char **masked_paths;   /* NULL-terminated */
   char **readonly_paths; /* NULL-terminated */
   unsigned long rootfs_propagation;
@@ -315,7 +326,10 @@ int process_open_pty (int *master, int *slave, hako_error_t *err);
 /* ---- io: the socket, stdio pipes, log and exit records (io.c) ---- */
 
 enum hako_frame_type { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_CLOSE_STDIN = 4,
-                       FRAME_RESIZE = 5, FRAME_START = 6, FRAME_SIGNAL = 7 };
+                       FRAME_RESIZE = 5, FRAME_START = 6, FRAME_SIGNAL = 7, FRAME_OUTPUT = 8, FRAME_SINK = 9,
+                       FRAME_SINK_DROP = 10 };
+/* the payload bits of an output frame (README, "Socket protocol") */
+enum { OUTPUT_ON = 1, OUTPUT_PATIENT = 2 };
 
 struct hako_options {
   char *bundle, *id, *socket_name, *log_path, *exit_path, *pid_path; /* log and pid file optional for exec */
@@ -354,6 +368,8 @@ char *io_exit_json (const struct hako_exit *e);
 
 /* ---- socket clients (clients.c) ---- */
 
+struct timeval;
+
 struct hako_queue {
   char *data;
   size_t len, off; /* data[off..len) is still to go */
@@ -363,6 +379,12 @@ struct hako_client {
   int fd;
   struct hako_queue out;
   uint64_t stalled_since; /* hako_now_ms() of the last progress while output waits; 0 with nothing queued */
+  int quiet;   /* gets no output frames (an output frame without OUTPUT_ON) */
+  int patient; /* never dropped for not reading (OUTPUT_PATIENT): its queue holds the container up instead */
+  int sink;    /* an output sink (sinks.c): written to, never read; no exit frame */
+  int raw;     /* a sink of a tty container: output without frame headers */
+  unsigned streams; /* a sink's streams: bit 0 stdout, bit 1 stderr */
+  uint64_t sink_id;
   unsigned char header[8]; /* the frame being read */
   size_t header_got;
   char *payload;
@@ -376,11 +398,21 @@ void queue_push (struct hako_queue *q, const char *data, size_t len);
 size_t queue_pending (const struct hako_queue *q);
 void queue_free (struct hako_queue *q);
 int client_accept (int listen_fd);
+void client_grow_sndbuf (int fd);
 void client_free (struct hako_client *cl);
 /* these return -1 when the client is gone (the caller drops it) */
 int client_flush (struct hako_client *cl);
+/* at the end: the client's queue written out, waiting at most tv */
+int client_flush_blocking (struct hako_client *cl, struct timeval *tv);
 int client_send (struct hako_client *cl, int type, const char *data, size_t len);
 int client_read (struct hako_client *cl, hako_frame_fn on_frame, void *ctx);
+
+/* ---- output sinks (sinks.c) ---- */
+
+enum { SINK_FRAME_LEN = 20, SINK_RAW = 1 };
+/* a sink frame's payload -> a new client for hakod's descriptor (pidfd_getfd); the id is 8 bytes BE at `p` */
+int sink_take (const char *payload, size_t len, struct hako_client **out, hako_error_t *err);
+uint64_t sink_id_of (const char *p);
 
 /* ---- the event loop (relay.c) ---- */
 

@@ -55,6 +55,10 @@ io_listen (const char *name, int out[2], hako_error_t *err)
   return 0;
 }
 
+/* Output pipes hold this much (the kernel's default is 64 KiB): a container writing a stream then blocks, and the
+ * shim wakes, far less often, and reads it in large pieces. Pages are only allocated as they fill. */
+#define OUTPUT_PIPE_SIZE (1 << 20)
+
 static int
 make_pipe (int fds[2], int nonblock_end, hako_error_t *err)
 {
@@ -63,6 +67,13 @@ make_pipe (int fds[2], int nonblock_end, hako_error_t *err)
   if (fcntl (fds[nonblock_end], F_SETFL, O_NONBLOCK) < 0)
     return hako_make_error (err, errno, "fcntl");
   return 0;
+}
+
+static void
+grow_pipe (int fd)
+{
+  if (fcntl (fd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE) < 0)
+    { /* a smaller pipe (pipe-max-size, the user's pipe quota) is only slower */ }
 }
 
 int
@@ -77,9 +88,11 @@ io_make_pipes (const struct hako_options *opts, struct hako_io *io, struct hako_
   if (make_pipe (out, 0, err) < 0)
     return -1;
   io->out_fd = out[0], child->stdout_fd = out[1];
+  grow_pipe (out[0]);
   if (make_pipe (errp, 0, err) < 0)
     return -1;
   io->err_fd = errp[0], child->stderr_fd = errp[1];
+  grow_pipe (errp[0]);
   if (!opts->open_stdin)
     return 0;
   if (make_pipe (in, 1, err) < 0)

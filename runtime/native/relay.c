@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define MAX_CLIENTS 64
-#define READ_SIZE (64u << 10)
+#define READ_SIZE (256u << 10)    /* output read (and relayed, and logged) at once: one frame, one log record */
 #define PAUSE_ABOVE (1u << 20)     /* stop reading output while a client has this much queued */
 #define STDIN_PAUSE_ABOVE (1u << 20) /* stop reading clients while this much stdin waits for the container */
 #define STALL_MS (30 * 1000)       /* a client that makes no progress this long is dropped */
@@ -32,6 +32,7 @@ struct relay {
   struct hako_queue in;
   struct hako_client *clients[MAX_CLIENTS];
   size_t n_clients;
+  struct hako_client *reading; /* the client whose frames handle_frame is given */
   char buf[16 + READ_SIZE];
 };
 
@@ -48,7 +49,51 @@ broadcast (struct relay *r, int type, const char *data, size_t len)
   size_t i;
 
   for (i = r->n_clients; i-- > 0;)
-    if (client_send (r->clients[i], type, data, len) < 0)
+    {
+      struct hako_client *cl = r->clients[i];
+      if (cl->quiet || (cl->sink && !(cl->streams & (type == FRAME_STDERR ? 2u : 1u))))
+        continue;
+      if (client_send (cl, type, data, len) < 0)
+        drop_client (r, i);
+    }
+}
+
+/* frame 9: the shim writes to a client of hakod's itself; the answer (frame 9: status u8, 0 taken, then the id) goes
+ * back before any output that follows. A sink that cannot be taken turns output on for the asking connection, so
+ * that hakod, which relays instead, loses nothing. */
+static void
+add_sink (struct relay *r, struct hako_client *from, const char *p, size_t len)
+{
+  hako_error_t err = NULL;
+  struct hako_client *cl = NULL;
+  char answer[9] = { 0 };
+
+  if (len >= SINK_FRAME_LEN)
+    memcpy (answer + 1, p + 12, 8);
+  if (r->n_clients == MAX_CLIENTS || sink_take (p, len, &cl, &err) < 0)
+    {
+      hako_warn ("output sink: %s", err ? err->msg : "too many clients");
+      hako_error_free (&err);
+      answer[0] = 1;
+      from->quiet = 0;
+      from->patient = 1;
+    }
+  else
+    r->clients[r->n_clients++] = cl;
+  if (client_send (from, FRAME_SINK, answer, sizeof answer) < 0)
+    { /* the asking connection is gone: the poll loop finds out */ }
+}
+
+/* frame 10: hakod takes a sink back (its client detached): the shim's copy of the descriptor is closed */
+static void
+drop_sink (struct relay *r, const char *p, size_t len)
+{
+  size_t i;
+
+  if (len < 8)
+    return;
+  for (i = r->n_clients; i-- > 0;)
+    if (r->clients[i]->sink && r->clients[i]->sink_id == sink_id_of (p))
       drop_client (r, i);
 }
 
@@ -142,6 +187,19 @@ handle_frame (void *ctx, int type, const char *p, size_t len)
           if (r->opts->runtime)
             kill (r->c->pid, SIGKILL);
         }
+      break;
+    case FRAME_OUTPUT:
+      if (len >= 1)
+        {
+          r->reading->quiet = !(p[0] & OUTPUT_ON);
+          r->reading->patient = (p[0] & OUTPUT_PATIENT) != 0;
+        }
+      break;
+    case FRAME_SINK:
+      add_sink (r, r->reading, p, len);
+      break;
+    case FRAME_SINK_DROP:
+      drop_sink (r, p, len);
       break;
     case FRAME_SIGNAL:
       if (len >= 4 && !r->exited)
@@ -244,7 +302,7 @@ poll_timeout (struct relay *r, uint64_t now)
   size_t i;
 
   for (i = 0; i < r->n_clients; i++)
-    if (r->clients[i]->stalled_since && r->clients[i]->stalled_since + STALL_MS + 1 < next)
+    if (r->clients[i]->stalled_since && !r->clients[i]->patient && r->clients[i]->stalled_since + STALL_MS + 1 < next)
       next = r->clients[i]->stalled_since + STALL_MS + 1;
   if (next == UINT64_MAX)
     return -1;
@@ -273,7 +331,7 @@ step (struct relay *r)
       r->started = 1;
     }
   for (i = r->n_clients; i-- > 0;)
-    if (r->clients[i]->stalled_since && now - r->clients[i]->stalled_since > STALL_MS)
+    if (r->clients[i]->stalled_since && !r->clients[i]->patient && now - r->clients[i]->stalled_since > STALL_MS)
       drop_client (r, i);
 
   p[i_listen = n++] = (struct pollfd) { r->io->listen_fds[0], POLLIN, 0 };
@@ -291,9 +349,11 @@ step (struct relay *r)
   if (r->io->in_fd >= 0 && queue_pending (&r->in) > 0)
     p[i_in = n++] = (struct pollfd) { r->io->in_fd, POLLOUT, 0 };
   base = n;
+  /* a sink is never read (its input is hakod's): only its hang-up or error is noticed */
   for (i = 0; i < r->n_clients; i++)
     p[n++] = (struct pollfd) { r->clients[i]->fd,
-                               (short) ((stdin_full ? 0 : POLLIN) | (queue_pending (&r->clients[i]->out) ? POLLOUT : 0)),
+                               (short) ((stdin_full || r->clients[i]->sink ? 0 : POLLIN)
+                                        | (queue_pending (&r->clients[i]->out) ? POLLOUT : 0)),
                                0 };
 
   timeout = poll_timeout (r, now);
@@ -306,8 +366,10 @@ step (struct relay *r)
     {
       struct pollfd *cp = &p[base + (int) i];
       struct hako_client *cl = r->clients[i];
+      r->reading = cl;
       if (((cp->revents & POLLOUT) && client_flush (cl) < 0)
-          || ((cp->revents & (POLLIN | POLLHUP | POLLERR)) && client_read (cl, handle_frame, r) < 0))
+          || (cl->sink && (cp->revents & (POLLHUP | POLLERR)))
+          || (!cl->sink && (cp->revents & (POLLIN | POLLHUP | POLLERR)) && client_read (cl, handle_frame, r) < 0))
         drop_client (r, i);
     }
   if (p[i_listen].revents & POLLIN)
@@ -343,14 +405,17 @@ finish_clients (struct relay *r, const char *exit_json)
         close (r->io->listen_fds[i]);
         r->io->listen_fds[i] = -1;
       }
+  /* sinks first: all output is with their clients before hakod hears of the exit (and ends their streams) */
+  for (i = r->n_clients; i-- > 0;)
+    if (r->clients[i]->sink)
+      {
+        client_flush_blocking (r->clients[i], &tv);
+        drop_client (r, i); /* close only: the connection itself is hakod's */
+      }
   for (i = r->n_clients; i-- > 0;)
     {
       struct hako_client *cl = r->clients[i];
-      int flags = 0;
-      /* blocking now, but bounded: a client that does not read cannot keep the shim alive */
-      ioctl (cl->fd, FIONBIO, &flags);
-      setsockopt (cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-      if (client_flush (cl) == 0 && client_send (cl, FRAME_EXIT, exit_json, strlen (exit_json)) == 0)
+      if (client_flush_blocking (cl, &tv) == 0 && client_send (cl, FRAME_EXIT, exit_json, strlen (exit_json)) == 0)
         client_flush (cl);
       shutdown (cl->fd, SHUT_RDWR);
       drop_client (r, i);

@@ -71,6 +71,48 @@ make_dev (const char *root, hako_error_t *err)
   return 0;
 }
 
+/* linux.devices, after the minimal /dev (so a device may replace one of its nodes): mknod with the spec's mode and
+ * owner (default 0666, root), as runc does; where mknod is not allowed, the host's node at the same path is bound. */
+static int
+make_spec_devices (const struct hako_spec *spec, hako_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < spec->n_devices; i++)
+    {
+      const struct hako_device *d = &spec->devices[i];
+      cleanup_free char *path = NULL, *dir = NULL;
+      mode_t mode = d->has_mode ? (mode_t) d->mode & 07777 : 0666;
+      char *slash;
+      int fd;
+      if (mounts_resolve_in_root (spec->root_path, d->path, &path, err) < 0)
+        return -1;
+      dir = hako_xstrdup (path);
+      if ((slash = strrchr (dir, '/')) != NULL)
+        *slash = '\0';
+      if (hako_mkdir_p (dir, 0755, err) < 0)
+        return -1;
+      if (unlink (path) < 0 && errno != ENOENT && errno != EISDIR)
+        return hako_make_error (err, errno, "replace `%s` with a device", d->path);
+      if (mknod (path, (d->type == 'b' ? S_IFBLK : S_IFCHR) | mode, makedev (d->major, d->minor)) == 0)
+        {
+          if (chmod (path, mode) < 0 /* mknod's mode is masked by the umask */
+              || chown (path, d->has_uid ? (uid_t) d->uid : 0, d->has_gid ? (gid_t) d->gid : 0) < 0)
+            return hako_make_error (err, errno, "set up the device `%s`", d->path);
+          continue;
+        }
+      if (errno != EPERM)
+        return hako_make_error (err, errno, "mknod `%s`", d->path);
+      fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+      if (fd < 0)
+        return hako_make_error (err, errno, "create `%s`", d->path);
+      close (fd);
+      if (mount (d->path, path, NULL, MS_BIND, NULL) < 0)
+        return hako_make_error (err, errno, "bind `%s` on `%s`", d->path, path);
+    }
+  return 0;
+}
+
 /* pivot_root(".", ".") as runc does: the old root ends up stacked under the new one and is detached. */
 static int
 pivot (const char *root, hako_error_t *err)
@@ -104,7 +146,8 @@ rootfs_prepare (const struct hako_spec *spec, const struct hako_cgroup *cg, hako
   /* pivot_root needs the new root to be a mount point */
   if (mount (spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
     return hako_make_error (err, errno, "bind the rootfs `%s`", spec->root_path);
-  if (mounts_do_spec_mounts (spec, cg, err) < 0 || make_dev (spec->root_path, err) < 0)
+  if (mounts_do_spec_mounts (spec, cg, err) < 0 || make_dev (spec->root_path, err) < 0
+      || make_spec_devices (spec, err) < 0)
     return -1;
   return pivot (spec->root_path, err);
 }

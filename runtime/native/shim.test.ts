@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -225,6 +226,72 @@ describe.skipIf(!isRoot)("hako-shim", () => {
     expect(watcher.output(1).split("\n").filter(Boolean)).toHaveLength(20);
     expect(readLog(shim.files.log).map((r) => r.data).join("")).toBe(watcher.output(1));
   });
+
+  it("sends output only to connections that want it (frame 8), switchable while the container runs", async () => {
+    const shim = await create(["sh", "-c", "echo one; read x; echo two; read y; echo three >&2"], { stdin: true });
+    const quiet = await Client.connect(shim.socket);
+    const loud = await Client.connect(shim.socket);
+    quiet.send(8, Buffer.from([0]));
+    loud.start();
+    await loud.until(() => loud.output(1) === "one\n", "the first line");
+    // frames on one connection are handled in order: the stdin that makes the next line follows the switch
+    quiet.send(8, Buffer.from([3])); // on, and patient
+    quiet.send(0, Buffer.from("go\n"));
+    await quiet.until(() => quiet.output(1) === "two\n", "the second line on the connection that turned output on");
+    quiet.send(8, Buffer.from([0]));
+    quiet.send(0, Buffer.from("go\n"));
+    expect(await quiet.exit()).toMatchObject({ exitCode: 0 }); // the exit frame still comes
+    expect(quiet.output(1)).toBe("two\n");
+    expect(quiet.output(2)).toBe("");
+    await loud.exit();
+    expect([loud.output(1), loud.output(2)]).toEqual(["one\ntwo\n", "three\n"]);
+    expect(readLog(shim.files.log).map((r) => r.data).join("")).toBe("one\ntwo\nthree\n"); // the log has it all
+  });
+
+  it("writes output straight to a connection handed over (frame 9), the streams asked for, all of it before the exit",
+    async () => {
+      // a connection of this process's, as a hijacked `docker attach` is hakod's: the shim writes to `ours`, the
+      // client reads `theirs`
+      const server = net.createServer();
+      await new Promise<void>((r) => server.listen({ path: `\0hako-sink-test-${process.pid}` }, r));
+      const accepted = new Promise<net.Socket>((r) => server.once("connection", r));
+      const theirs = net.connect({ path: `\0hako-sink-test-${process.pid}` });
+      const ours = await accepted;
+      server.close();
+      const got: Buffer[] = [];
+      theirs.on("data", (d: Buffer) => got.push(d));
+      const fd = (ours as unknown as { _handle: { fd: number } })._handle.fd;
+      const sinkFrame = (fdNumber: number, ino: number, streams: number) => {
+        const b = Buffer.alloc(20);
+        b[1] = streams;
+        b.writeUInt32BE(process.pid, 4);
+        b.writeUInt32BE(fdNumber, 8);
+        b.writeBigUInt64BE(BigInt(ino), 12);
+        return b;
+      };
+      const shim = await create(["sh", "-c", "echo out; echo err >&2; head -c 300000 /dev/zero | tr '\\0' x; echo"]);
+      const control = await Client.connect(shim.socket);
+      control.send(8, Buffer.from([0])); // nothing for the control connection itself
+      control.send(9, sinkFrame(fd, 12345, 3)); // a wrong inode: refused, and output turns on here instead
+      control.send(9, sinkFrame(fd, fs.fstatSync(fd).ino, 1)); // stdout only
+      control.start();
+      expect(await control.exit()).toMatchObject({ exitCode: 0 });
+      const answers = control.frames.filter((f) => f.type === 9).map((f) => [f.payload[0], Number(f.payload.readBigUInt64BE(1))]);
+      expect(answers).toEqual([[1, 12345], [0, fs.fstatSync(fd).ino]]);
+      expect(control.output(2)).toBe("err\n"); // relayed after the refusal
+      // the exit frame came after the sink had everything: ending the connection now loses nothing
+      const ended = new Promise((r) => theirs.once("end", r));
+      ours.end();
+      await ended;
+      const stream = Buffer.concat(got); // Docker's multiplexed frames, of stdout only
+      const frames: string[] = [];
+      for (let off = 0; off < stream.length; off += 8 + stream.readUInt32BE(off + 4)) {
+        expect(stream[off]).toBe(1);
+        frames.push(stream.subarray(off + 8, off + 8 + stream.readUInt32BE(off + 4)).toString());
+      }
+      expect(frames.join("")).toBe(`out\n${"x".repeat(300000)}\n`);
+      theirs.destroy();
+    });
 
   it("survives the death (kill -9) of the process that spawned it, and the container finishes normally", async () => {
     const { id, dir, socket } = prepare(["sh", "-c", "sleep 1; echo finished"]);

@@ -351,6 +351,9 @@ spec_free (struct hako_spec *spec)
     free (spec->namespaces[i].path);
   free (spec->cgroups_path);
   free (spec->resources.devices);
+  for (i = 0; i < spec->n_devices; i++)
+    free (spec->devices[i].path);
+  free (spec->devices);
   free_strv (spec->masked_paths);
   free_strv (spec->readonly_paths);
   seccomp_free (spec->seccomp);

@@ -40,6 +40,44 @@ parse_devices (const struct json_value *list, struct hako_resources *res, hako_e
   return 0;
 }
 
+/* linux.devices: the nodes (their cgroup rules are linux.resources.devices, as in the OCI spec) */
+static int
+parse_nodes (const struct json_value *list, struct hako_spec *spec, hako_error_t *err)
+{
+  size_t i;
+  int ret;
+
+  if (list == NULL || list->type != JSON_ARRAY)
+    return 0;
+  spec->devices = hako_xcalloc (list->len, sizeof *spec->devices);
+  for (i = 0; i < list->len; i++)
+    {
+      const struct json_value *o = list->items[i];
+      struct hako_device *d = &spec->devices[spec->n_devices++];
+      cleanup_free char *type = NULL;
+      if (spec_get_string (o, "path", "linux.devices[].path", &d->path, err) < 0
+          || spec_get_string (o, "type", "linux.devices[].type", &type, err) < 0
+          || spec_get_int (o, "major", "linux.devices[].major", &d->major, err) < 0
+          || spec_get_int (o, "minor", "linux.devices[].minor", &d->minor, err) < 0)
+        return -1;
+      if (d->path == NULL || d->path[0] != '/' || type == NULL || strlen (type) != 1 || strchr ("cub", type[0]) == NULL
+          || d->major < 0 || d->minor < 0)
+        return hako_make_error (err, 0, "config.json: linux.devices[%zu] needs an absolute path, a type c, u or b, "
+                                "a major and a minor", i);
+      d->type = type[0] == 'b' ? 'b' : 'c';
+      if ((ret = spec_get_int (o, "fileMode", "linux.devices[].fileMode", &d->mode, err)) < 0)
+        return -1;
+      d->has_mode = ret;
+      if ((ret = spec_get_int (o, "uid", "linux.devices[].uid", &d->uid, err)) < 0)
+        return -1;
+      d->has_uid = ret;
+      if ((ret = spec_get_int (o, "gid", "linux.devices[].gid", &d->gid, err)) < 0)
+        return -1;
+      d->has_gid = ret;
+    }
+  return 0;
+}
+
 static int
 parse_resources (const struct json_value *r, struct hako_resources *res, hako_error_t *err)
 {
@@ -127,6 +165,7 @@ spec_parse_linux (const struct json_value *l, struct hako_spec *spec, hako_error
       || parse_propagation (propagation, &spec->rootfs_propagation, err) < 0
       || parse_namespaces (json_get (l, "namespaces"), spec, err) < 0
       || parse_resources (json_get (l, "resources"), &spec->resources, err) < 0
+      || parse_nodes (json_get (l, "devices"), spec, err) < 0
       || spec_get_strings (l, "maskedPaths", "linux.maskedPaths", &spec->masked_paths, NULL, err) < 0
       || spec_get_strings (l, "readonlyPaths", "linux.readonlyPaths", &spec->readonly_paths, NULL, err) < 0
       || seccomp_parse (json_get (l, "seccomp"), &spec->seccomp, err) < 0)

@@ -39,6 +39,8 @@ export interface CreateTaskRequest {
   stdin: boolean;
   tty: boolean;
   logFile: string;
+  /** the runtime the container was created for (HostConfig.Runtime); absent or unknown: the executor's default */
+  runtime?: string;
   /** rotate the log past maxSize bytes, keeping maxFiles files in all (absent: no rotation) */
   logRotation?: { maxSize: number; maxFiles: number } | null;
 }
@@ -64,14 +66,42 @@ export interface ExecTaskRequest {
   tty: boolean;
 }
 
+/** A connection for a task's output (Task.handOff): descriptor `fd` of this process, `id` its inode. */
+export interface OutputHandOff {
+  fd: number;
+  id: number;
+  /** the bytes alone (a tty container's stream); else Docker's multiplexed frames */
+  raw: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
 export interface Task {
   readonly id: string;
   /** pid of init in the host's pid namespace */
   readonly pid: number;
   start(): Promise<void>;
   kill(signal: number): Promise<void>;
-  /** Subscribes to output; returns the function that unsubscribes. */
+  /**
+   * Subscribes to output; returns the function that unsubscribes. Output is delivered in pieces of any size (a
+   * consumer must not assume one piece per write of the container). Without listeners output is not delivered at
+   * all (it is in the log).
+   */
   onOutput(listener: OutputListener): () => void;
+  /**
+   * Backpressure: while paused no output (nor the exit) is delivered, and the container blocks once the executor's
+   * buffer is full, as under Docker with a slow attach client. Resume when the listener can take more.
+   */
+  pauseOutput(): void;
+  resumeOutput(): void;
+  /**
+   * Optional: the executor writes the output to a connection of hakod's itself (`docker attach`), so that it need not
+   * pass through hakod. `answer` runs once: true when taken; false when it cannot be (nothing of the output went
+   * there; it runs before any output that followed is delivered, so a listener subscribed in it loses nothing).
+   * `takeBack` stops it (the client detached).
+   */
+  handOff?(sink: OutputHandOff, answer: (taken: boolean) => void): void;
+  takeBack?(id: number): void;
   writeStdin(data: Buffer): void;
   closeStdin(): void;
   resize(rows: number, cols: number): void;
@@ -84,6 +114,8 @@ export interface Executor {
   readonly name: string;
   /** Path of the executable, for `docker info`. */
   readonly path: string;
+  /** The runtimes a container may name (HostConfig.Runtime) → their executables; absent: only `name`. */
+  runtimes?(): Record<string, string>;
   create(req: CreateTaskRequest): Promise<Task>;
   adopt(id: string): Promise<Task | null>;
   readExit(id: string): Promise<ExitStatus | null>;

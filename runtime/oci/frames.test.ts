@@ -25,6 +25,20 @@ describe("socket frames", () => {
     }
   });
 
+  it("hand out the payloads of streamed types as views of the chunks, as they arrive, at any split", () => {
+    const stream = Buffer.concat([encodeFrame(1, "hello\n"), encodeFrame(3, '{"exitCode":0}'), encodeFrame(2, "oops")]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const dec = new FrameDecoder(new Set([1, 2]));
+      const chunks = [stream.subarray(0, cut), stream.subarray(cut)];
+      const frames = chunks.flatMap((c) => dec.push(c).map((f) => ({ ...f, chunk: c })));
+      const join = (t: number) => frames.filter((f) => f.type === t).map((f) => f.payload.toString()).join("");
+      expect([join(1), join(2), join(3)]).toEqual(["hello\n", "oops", '{"exitCode":0}']);
+      expect(frames.filter((f) => f.type === 3)).toHaveLength(1); // a whole type stays whole
+      for (const f of frames.filter((x) => x.type !== 3)) expect(f.payload.buffer).toBe(f.chunk.buffer); // no copy
+      expect(dec.buffered).toBe(0);
+    }
+  });
+
   it("hold back an incomplete frame until the rest arrives", () => {
     const dec = new FrameDecoder();
     expect(dec.push(encodeFrame(1, "abcdef").subarray(0, 10))).toEqual([]);

@@ -15,7 +15,16 @@ export const FrameType = {
   Resize: 5,
   Start: 6,
   Signal: 7,
+  /** client → shim: which output this connection gets (payload: OutputMode bits) */
+  Output: 8,
+  /** client → shim: write output to this descriptor of mine (encodeSink); shim → client: the answer */
+  Sink: 9,
+  /** client → shim: stop writing to that sink (payload: its id, u64 BE) */
+  SinkDrop: 10,
 } as const;
+
+/** Bits of an Output frame (runtime/native/README.md): output frames on; never dropped for not reading. */
+export const OutputMode = { On: 1, Patient: 2 } as const;
 
 export const FRAME_HEADER = 8;
 export const LOG_HEADER = 16;
@@ -41,6 +50,30 @@ export function encodeSignal(signal: number): Buffer {
   return encodeFrame(FrameType.Signal, b);
 }
 
+export function encodeOutputMode(mode: number): Buffer {
+  return encodeFrame(FrameType.Output, Buffer.from([mode]));
+}
+
+/**
+ * A connection of hakod's handed to the shim (runtime/native/README.md, frame 9): `fd` of process `pid`, whose inode
+ * (`id`) the shim checks; `raw`: no frame headers (a tty's stream); `streams`: bit 0 stdout, bit 1 stderr.
+ */
+export function encodeSink(o: { raw: boolean; streams: number; pid: number; fd: number; id: number }): Buffer {
+  const b = Buffer.alloc(20);
+  b.writeUInt8(o.raw ? 1 : 0, 0);
+  b.writeUInt8(o.streams, 1);
+  b.writeUInt32BE(o.pid, 4);
+  b.writeUInt32BE(o.fd, 8);
+  b.writeBigUInt64BE(BigInt(o.id), 12);
+  return encodeFrame(FrameType.Sink, b);
+}
+
+export function encodeSinkDrop(id: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(id), 0);
+  return encodeFrame(FrameType.SinkDrop, b);
+}
+
 export function encodeResize(rows: number, cols: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt16BE(rows & 0xffff, 0);
@@ -48,28 +81,62 @@ export function encodeResize(rows: number, cols: number): Buffer {
   return encodeFrame(FrameType.Resize, b);
 }
 
-/** Incremental decoder: feed it chunks as they arrive, get whole frames back. */
+/**
+ * Incremental decoder: feed it chunks as they arrive, get frames back. Payloads are views of the chunks (never
+ * copied, unless a frame of a whole type spans chunks: then once). A frame of a `streamed` type comes back as
+ * pieces, one per chunk it spans (none when empty), as soon as they arrive: for output, whose consumers take any
+ * split, this keeps nothing back and copies nothing.
+ */
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly header = Buffer.alloc(FRAME_HEADER);
+  private headerGot = 0;
+  private type = 0;
+  /** payload bytes of the current frame still to come */
+  private remaining = 0;
+  /** the current (whole-type) frame's payload so far */
+  private parts: Buffer[] = [];
+  private held = 0;
+
+  constructor(private readonly streamed: ReadonlySet<number> = new Set()) {}
 
   push(chunk: Buffer): Frame[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const frames: Frame[] = [];
     let off = 0;
-    while (this.pending.length - off >= FRAME_HEADER) {
-      const length = this.pending.readUInt32BE(off + 4);
-      if (this.pending.length - off < FRAME_HEADER + length) break;
-      const type = this.pending.readUInt8(off);
-      frames.push({ type, payload: this.pending.subarray(off + FRAME_HEADER, off + FRAME_HEADER + length) });
-      off += FRAME_HEADER + length;
+    while (off < chunk.length) {
+      if (this.headerGot < FRAME_HEADER) {
+        const take = Math.min(FRAME_HEADER - this.headerGot, chunk.length - off);
+        chunk.copy(this.header, this.headerGot, off, off + take);
+        this.headerGot += take;
+        off += take;
+        if (this.headerGot < FRAME_HEADER) break;
+        this.type = this.header.readUInt8(0);
+        this.remaining = this.header.readUInt32BE(4);
+      }
+      const take = Math.min(this.remaining, chunk.length - off);
+      const piece = chunk.subarray(off, off + take);
+      off += take;
+      this.remaining -= take;
+      const streamed = this.streamed.has(this.type);
+      if (streamed && take > 0) frames.push({ type: this.type, payload: piece });
+      if (!streamed && take > 0) {
+        this.parts.push(piece);
+        this.held += take;
+      }
+      if (this.remaining > 0) break;
+      if (!streamed) {
+        const payload = this.parts.length === 1 ? this.parts[0] as Buffer : Buffer.concat(this.parts, this.held);
+        frames.push({ type: this.type, payload });
+      }
+      this.headerGot = 0;
+      this.parts = [];
+      this.held = 0;
     }
-    this.pending = off === 0 ? this.pending : Buffer.from(this.pending.subarray(off));
     return frames;
   }
 
-  /** Bytes of an incomplete frame still held. */
+  /** Bytes of an incomplete frame still held (a streamed frame's pieces are not held). */
   get buffered(): number {
-    return this.pending.length;
+    return this.headerGot + this.held;
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Layout } from "../layout.js";
 import { parseArgs } from "../main.js";
-import { findRunc, parseRuntimeName, RuntimeExecutor } from "./runtimes.js";
+import { chooseRuntime, findRunc, parseRuntimeName, RuntimeExecutor } from "./runtimes.js";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -56,7 +56,7 @@ describe("RuntimeExecutor", () => {
     logFile: layout.containerLog("c1") });
 
   it("names the default runtime for docker info", () => {
-    expect(setup("hako").executor).toMatchObject({ name: "hako-shim", path: "/bin/false" });
+    expect(setup("hako").executor).toMatchObject({ name: "hako", path: "/bin/false" });
     expect(setup("runc").executor).toMatchObject({ name: "runc", path: "/usr/sbin/runc" });
   });
 
@@ -71,6 +71,25 @@ describe("RuntimeExecutor", () => {
     await expect(later.create(req(layout))).rejects.toThrow();
     expect(spy).toHaveBeenCalledWith("runc");
     expect(await later.runtimeOf("c1")).toBe("runc");
+  });
+
+  it("chooses a new container's runtime: the one it names (old name hako-shim included), else the default", () => {
+    const { executor } = setup("hako");
+    expect(executor.runtimes()).toEqual({ hako: "/bin/false", runc: "/usr/sbin/runc" });
+    expect(chooseRuntime(undefined, executor)).toBe("hako");
+    expect(chooseRuntime("", executor)).toBe("hako");
+    expect(chooseRuntime("runc", executor)).toBe("runc");
+    expect(chooseRuntime("hako-shim", executor)).toBe("hako");
+    expect(() => chooseRuntime("nope", executor)).toThrow("Unknown runtime specified nope");
+    expect(chooseRuntime(undefined, setup("runc").executor)).toBe("runc");
+  });
+
+  it("starts a container without a record with the runtime it was created for", async () => {
+    const { layout, executor } = setup("hako");
+    const spy = vi.spyOn(executor, "executorFor");
+    await expect(executor.create({ ...req(layout), runtime: "runc" })).rejects.toThrow();
+    expect(spy).toHaveBeenCalledWith("runc");
+    expect(readFileSync(layout.runtimeFile("c1"), "utf8")).toBe("runc\n");
   });
 
   it("treats a container without a record as hako-shim's", async () => {

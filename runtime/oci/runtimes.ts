@@ -7,12 +7,13 @@
  *   (`hako-shim --runtime PATH --runtime-root ROOT`, runtime/native/README.md). Either way hako-shim holds the
  *   container's stdio, writes its log and exit record, and outlives hakod, so everything above the executor (logs,
  *   attach, wait, stop, stats, re-adoption) is one code path.
- * - **default runtime**: `hakod --runtime hako|runc` (env HAKO_RUNTIME); the runtime of containers started from now on.
+ * - **default runtime**: `hakod --runtime hako|runc` (env HAKO_RUNTIME); the runtime of containers created from now
+ *   on that do not name one (`docker run --runtime runc`, HostConfig.Runtime).
  *
- * A container keeps the runtime of its first start: it is recorded in the container's directory
- * (Layout.runtimeFile) before that start, and every later start, `adopt` after a restart of hakod and `readExit` go
- * to that runtime, whatever the default is by then. A container without the record (made before runtimes could be
- * chosen) is hako-shim's.
+ * A container's runtime is chosen at create (HostConfig.Runtime, which inspect shows) and recorded in the container's
+ * directory (Layout.runtimeFile) before its first start; every later start, `adopt` after a restart of hakod and
+ * `readExit` go to that runtime, whatever the default is by then. A container with neither (made before runtimes
+ * could be chosen) is hako-shim's.
  */
 import { accessSync, constants } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
@@ -24,6 +25,22 @@ import { ShimExecutor } from "./shim-executor.js";
 
 export const RUNTIME_NAMES = ["hako", "runc"] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];
+
+/** Older names of a runtime, still accepted in HostConfig.Runtime (records made before the runtimes were named). */
+const ALIASES: Record<string, RuntimeName> = { "hako-shim": "hako" };
+
+/**
+ * The runtime a new container is created for: HostConfig.Runtime as the client gave it, or the executor's default
+ * when empty. An unknown one is refused in dockerd's words (400).
+ */
+export function chooseRuntime(requested: unknown, executor: Executor): string {
+  if (requested === undefined || requested === null || requested === "") return executor.name;
+  if (typeof requested !== "string") throw invalidArgument("HostConfig.Runtime must be a string");
+  const name = ALIASES[requested] ?? requested;
+  const known = executor.runtimes ? executor.runtimes() : { [executor.name]: executor.path };
+  if (!(name in known)) throw invalidArgument(`Unknown runtime specified ${requested}`);
+  return name;
+}
 
 export function parseRuntimeName(s: string): RuntimeName {
   if ((RUNTIME_NAMES as readonly string[]).includes(s)) return s as RuntimeName;
@@ -70,6 +87,19 @@ export class RuntimeExecutor implements Executor {
     return this.executorFor(this.defaultRuntime).path;
   }
 
+  /** hako always; runc when its executable is found (looked up on each call: it may be installed later). */
+  runtimes(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of RUNTIME_NAMES) {
+      try {
+        out[name] = this.executorFor(name).path;
+      } catch {
+        // not installed
+      }
+    }
+    return out;
+  }
+
   /** The executor of one runtime (made on first use: runc is looked up only when a container needs it). */
   executorFor(runtime: RuntimeName): ShimExecutor {
     let e = this.executors.get(runtime);
@@ -96,7 +126,8 @@ export class RuntimeExecutor implements Executor {
   async create(req: CreateTaskRequest): Promise<Task> {
     let runtime = await this.runtimeOf(req.id);
     if (runtime === null) {
-      runtime = this.defaultRuntime;
+      const asked = req.runtime ? ALIASES[req.runtime] ?? req.runtime : "";
+      runtime = (RUNTIME_NAMES as readonly string[]).includes(asked) ? asked as RuntimeName : this.defaultRuntime;
       // a task of a container without a directory (none today) just runs with the default
       await writeFile(this.layout.runtimeFile(req.id), `${runtime}\n`).catch(() => undefined);
     }

@@ -10,8 +10,13 @@ import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { EngineError, internal, invalidArgument } from "../errors.js";
 import type { Layout } from "../layout.js";
-import type { CreateTaskRequest, ExecTaskRequest, Executor, ExitStatus, OutputListener, Task } from "./executor.js";
-import { encodeFrame, encodeResize, encodeSignal, FrameDecoder, FrameType } from "./frames.js";
+import type {
+  CreateTaskRequest, ExecTaskRequest, Executor, ExitStatus, OutputHandOff, OutputListener, Task,
+} from "./executor.js";
+import {
+  encodeFrame, encodeOutputMode, encodeResize, encodeSignal, encodeSink, encodeSinkDrop, FrameDecoder, FrameType,
+  OutputMode,
+} from "./frames.js";
 
 export function defaultShimPath(): string {
   return process.env.HAKO_SHIM ?? fileURLToPath(new URL("../native/out/hako-shim", import.meta.url));
@@ -37,7 +42,7 @@ export class ShimExecutor implements Executor {
 
   constructor(private readonly layout: Layout, readonly shimPath: string = defaultShimPath(),
     readonly runtime?: OciRuntime) {
-    this.name = runtime?.name ?? "hako-shim";
+    this.name = runtime?.name ?? "hako";
     this.path = runtime?.path ?? shimPath;
   }
 
@@ -206,13 +211,19 @@ export function parseExit(text: string): ExitStatus | null {
 class ShimTask implements Task {
   readonly exited: Promise<ExitStatus>;
   private readonly listeners = new Set<OutputListener>();
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(new Set([FrameType.Stdout, FrameType.Stderr]));
   private resolveExit!: (s: ExitStatus) => void;
+  /** hand-offs waiting for the shim's answer, by id */
+  private readonly handOffs = new Map<number, (taken: boolean) => void>();
   private done = false;
   private released = false;
 
   constructor(readonly id: string, readonly pid: number, private readonly socket: Socket, exitFile: string) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    // No output frames until someone listens: a container nobody is attached to costs hakod nothing (its log is the
+    // shim's to write). A listener gets them "patiently": the shim holds the container up rather than drop hakod
+    // while a listener is slow (pauseOutput), as Docker blocks a container on a slow attach client.
+    this.send(encodeOutputMode(0));
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", () => undefined); // 'close' follows
     socket.on("close", () => {
@@ -234,6 +245,10 @@ class ShimTask implements Task {
     for (const f of this.decoder.push(chunk)) {
       if (f.type === FrameType.Stdout || f.type === FrameType.Stderr) {
         for (const l of this.listeners) l(f.type, f.payload);
+      } else if (f.type === FrameType.Sink && f.payload.length >= 9) {
+        const id = Number(f.payload.readBigUInt64BE(1));
+        this.handOffs.get(id)?.(f.payload[0] === 0);
+        this.handOffs.delete(id);
       } else if (f.type === FrameType.Exit) {
         const s = parseExit(f.payload.toString("utf8"));
         this.finish(s ?? { exitCode: 255, signal: 0, oomKilled: false, finishedAt: new Date().toISOString(),
@@ -246,6 +261,8 @@ class ShimTask implements Task {
     if (this.done) return;
     this.done = true;
     this.listeners.clear();
+    for (const answer of this.handOffs.values()) answer(false);
+    this.handOffs.clear();
     this.socket.destroy();
     this.resolveExit(s);
   }
@@ -267,7 +284,32 @@ class ShimTask implements Task {
 
   onOutput(listener: OutputListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (this.listeners.size === 1) this.send(encodeOutputMode(OutputMode.On | OutputMode.Patient));
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.send(encodeOutputMode(0));
+    };
+  }
+
+  handOff(sink: OutputHandOff, answer: (taken: boolean) => void): void {
+    if (this.done || this.socket.destroyed) {
+      answer(false);
+      return;
+    }
+    this.handOffs.set(sink.id, answer);
+    this.send(encodeSink({ raw: sink.raw, streams: (sink.stdout ? 1 : 0) | (sink.stderr ? 2 : 0), pid: process.pid,
+      fd: sink.fd, id: sink.id }));
+  }
+
+  takeBack(id: number): void {
+    this.send(encodeSinkDrop(id));
+  }
+
+  pauseOutput(): void {
+    if (!this.done) this.socket.pause();
+  }
+
+  resumeOutput(): void {
+    if (!this.done) this.socket.resume();
   }
 
   writeStdin(data: Buffer): void {

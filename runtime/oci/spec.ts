@@ -65,6 +65,17 @@ export interface OciDeviceRule {
   access?: string;
 }
 
+/** A node the runtime makes in the container (OCI linux.devices). */
+export interface OciDevice {
+  path: string;
+  type: "c" | "b";
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export interface OciSpec {
   ociVersion: string;
   process: {
@@ -84,6 +95,7 @@ export interface OciSpec {
   linux: {
     namespaces: Array<{ type: string; path?: string }>;
     cgroupsPath: string;
+    devices?: OciDevice[];
     resources: {
       devices: OciDeviceRule[];
       memory?: { limit?: number; swap?: number; reservation?: number };
@@ -218,7 +230,7 @@ export function defaultMounts(shmSize: number): OciMount[] {
 export function buildSpec(input: SpecInput): OciSpec {
   const caps = effectiveCapabilities(input.capAdd, input.capDrop, input.engineCapabilities, input.privileged);
   const r = input.resources;
-  const resources: OciSpec["linux"]["resources"] = { devices: DEFAULT_DEVICE_RULES };
+  const resources: OciSpec["linux"]["resources"] = { devices: [...DEFAULT_DEVICE_RULES] };
   if (r.memory > 0 || r.memoryReservation > 0) {
     resources.memory = {};
     if (r.memory > 0) resources.memory.limit = r.memory;
