@@ -245,7 +245,9 @@ fi
   [ -z "$SHIM_WARN" ] || echo "# $SHIM_WARN"
   if [ -n "$ENGINE_MS" ] && [ -n "$RUNC_MS" ]; then
     echo "start: $ENGINE_NAME $ENGINE_MS ms, runc $RUNC_MS ms, ratio $(bench_ratio "$ENGINE_MS" "$RUNC_MS")x (target <= 3x; both loopback-only)"
-    [ -z "$BRIDGE_MS" ] || echo "start on the default bridge: $ENGINE_NAME $BRIDGE_MS ms, ratio $(bench_ratio "$BRIDGE_MS" "$RUNC_MS")x to runc without a network"
+    [ -z "$BRIDGE_MS" ] || echo "start on the default bridge: $ENGINE_NAME $BRIDGE_MS ms, ratio $(bench_ratio "$BRIDGE_MS" "$RUNC_MS")x to runc without a network, $(bench_ratio "$BRIDGE_MS" "$ENGINE_MS")x to --network none"
+  elif [ -n "$ENGINE_MS" ] && [ -n "$BRIDGE_MS" ]; then
+    echo "start: $ENGINE_NAME $ENGINE_MS ms with --network none, $BRIDGE_MS ms on the default bridge, ratio $(bench_ratio "$BRIDGE_MS" "$ENGINE_MS")x (runc not measured)"
   elif [ -n "$RUNC_MS" ]; then
     echo "start: runc $RUNC_MS ms ($ENGINE_NAME not measured)"
   elif [ -n "$ENGINE_MS" ]; then

@@ -4,7 +4,7 @@
 #   scripts/system-deps.sh test   plus what the test suite needs (a browser, a PostgreSQL, reference tools)
 set -euo pipefail
 run_pkgs=(gcc make libc6-dev util-linux mount attr procps)
-test_pkgs=(chromium postgresql busybox-static runc curl docker-registry skopeo apache2-utils openssl)
+test_pkgs=(chromium postgresql busybox-static runc curl docker-registry skopeo apache2-utils openssl iperf3)
 pkgs=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -238,4 +238,25 @@ describe.skipIf(!isRoot)("networks through the docker CLI", () => {
     const left = execFileSync("sh", ["-c", `grep -c ' ${engine.dataRoot}/netns/' /proc/mounts || true`]).toString().trim();
     expect(left).toBe("0");
   });
+
+  it("lets a network whose containers all stopped be removed, as Docker does; their next start then fails", async () => {
+    expect((await engine.docker(["network", "create", "stopnet"])).code).toBe(0);
+    expect((await engine.docker(["run", "-d", "--name", "stopper", "--network", "stopnet", B, "sleep", "300"])).code).toBe(0);
+    const busy = await engine.docker(["network", "rm", "stopnet"]);
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toContain("has active endpoints");
+    expect((await engine.docker(["stop", "-t", "0", "stopper"])).code).toBe(0);
+    // a stopped container has no endpoint (taken down just after the exit): the network lists no member, is dangling
+    await until(async () => (await engine.docker(["network", "inspect", "-f", "{{len .Containers}}", "stopnet"])).stdout.trim() === "0");
+    expect((await engine.docker(["network", "ls", "-q", "--filter", "dangling=true", "--filter", "name=stopnet"])).stdout.trim())
+      .not.toBe("");
+    expect((await engine.docker(["network", "rm", "stopnet"])).code).toBe(0);
+    expect(ownLinks(instance)).toEqual([]);
+    const start = await engine.docker(["start", "stopper"]);
+    expect(start.code).not.toBe(0);
+    expect(start.stderr).toMatch(/network \S+ not found/);
+    expect((await engine.docker(["inspect", "-f", "{{.State.Running}}", "stopper"])).stdout.trim()).toBe("false");
+    expect(ownLinks(instance)).toEqual([]);
+    expect((await engine.docker(["rm", "stopper"])).code).toBe(0);
+  });
 });

@@ -4,8 +4,10 @@
  * port proxies down again.
  *
  * Two orders are kept. Per container, network operations run one at a time ({@link Endpoints.serial}), so a start,
- * an exit and a connect of one container never interleave. On the host, bridge devices are made and removed one
- * operation at a time, so the idle default bridge never goes under a new endpoint.
+ * an exit and a connect of one container never interleave. On the host, a start's bridge and host ends and the
+ * removal of the idle default bridge run one at a time ({@link Endpoints.bridgeOp}), so the bridge never goes under a
+ * new endpoint. The default bridge exists only while a container has an endpoint on it: an idle engine adds no
+ * device to the host, and an engine killed while idle leaves none behind.
  */
 import { randomBytes } from "node:crypto";
 import { conflict, invalidArgument } from "../errors.js";
@@ -13,10 +15,9 @@ import type { Layout } from "../layout.js";
 import type { ContainerRecord } from "../containers/container.js";
 import type { OciSpec } from "../oci/spec.js";
 import { allocate, formatIp, isHostAddress, macFor, parseIp, parseSubnet } from "./ipam.js";
-import type { HostLinks } from "./links.js";
+import type { EndpointSpec, HostLinks } from "./links.js";
 import type { Attachment, NetworkRecord } from "./network.js";
 import type { PortProxies } from "./proxies.js";
-import { ensureBridge } from "./records.js";
 import type { NetworkStore } from "./store.js";
 
 /** A new attachment to `net`, its aliases and the address asked for checked (no endpoint yet). */
@@ -58,8 +59,37 @@ export class Endpoints {
     this.chains.delete(containerId);
   }
 
-  /** Gives the attachment an address and makes its endpoint as `eth<index>` in the container's namespace. */
+  /**
+   * Gives each attachment (network ID → attachment, in interface order) an address and makes its endpoint as
+   * `eth<index>` in the container's new namespace: one namespace with all its endpoints (see links.ts).
+   */
+  async plugInAll(rec: ContainerRecord, atts: Array<[NetworkRecord, Attachment]>): Promise<void> {
+    const specs = atts.map(([net, a], i) => this.allocate(rec, net, a, i));
+    try {
+      await this.links.createNetns(this.layout.netnsFile(rec.id), specs);
+      await this.bridgeOp(() => this.links.plugHostEnds(specs));
+    } catch (err) {
+      for (const [, a] of atts) clearEndpoint(a);
+      throw err;
+    }
+  }
+
+  /** One more endpoint in the running container's namespace (a connect). */
   async plugIn(rec: ContainerRecord, net: NetworkRecord, a: Attachment, index: number): Promise<void> {
+    const spec = this.allocate(rec, net, a, index);
+    try {
+      await this.links.addEndpoint(this.layout.netnsFile(rec.id), spec);
+      await this.bridgeOp(() => this.links.plugHostEnds([spec]));
+    } catch (err) {
+      // a pair made before the failure goes now, not at the container's exit
+      await this.links.removeEndpoint(spec.hostIf);
+      clearEndpoint(a);
+      throw err;
+    }
+  }
+
+  /** The attachment's address (asked for or free), MAC, host interface and name: taken at once, before any await. */
+  private allocate(rec: ContainerRecord, net: NetworkRecord, a: Attachment, index: number): EndpointSpec {
     const subnet = parseSubnet(net.subnet);
     const taken = this.store.takenIps(net);
     let ip: number | null;
@@ -70,38 +100,31 @@ export class Endpoints {
       ip = allocate(subnet, taken, net.ipRange ? parseSubnet(net.ipRange) : undefined);
       if (ip === null) throw conflict(`no available IPv4 addresses on network ${net.name}`);
     }
-    // taken before the first await, so two starts cannot pick one address
+    // one default route only: through the first non-internal network with an endpoint
+    const hasRoute = Object.entries(this.store.attachments(rec.id)).some(([id, x]) => x !== a && x.ip
+      && !this.store.byId(id)?.internal);
     const hostIf = this.layout.vethName(randomBytes(4).toString("hex"));
     Object.assign(a, { ip: formatIp(ip), mac: macFor(ip), hostIf, ifName: `eth${index}`,
       endpointId: randomBytes(32).toString("hex") });
-    // one default route only: through the first non-internal network plugged in
-    const hasRoute = Object.entries(this.store.attachments(rec.id)).some(([id, x]) => x !== a && x.ip
-      && !this.store.state.networks.find((n) => n.id === id)?.internal);
-    try {
-      await this.bridgeOp(async () => {
-        await ensureBridge(this.links, net);
-        await this.links.addEndpoint({ netns: this.layout.netnsFile(rec.id), bridge: net.bridge, hostIf, ifName: a.ifName,
-          address: a.ip, prefix: subnet.prefix, mac: a.mac, gateway: net.internal || hasRoute ? "" : net.gateway });
-      });
-    } catch (err) {
-      Object.assign(a, { ip: "", mac: "", hostIf: "", ifName: "", endpointId: "" });
-      throw err;
-    }
+    return { bridge: net.bridge, bridgeAddress: net.internal ? "" : `${net.gateway}/${subnet.prefix}`, hostIf,
+      ifName: a.ifName, address: a.ip, prefix: subnet.prefix, mac: a.mac,
+      gateway: net.internal || hasRoute ? "" : net.gateway };
   }
 
-  /** Endpoints, namespace and proxies of the container go (call within {@link serial}); addresses are free again. */
+  /**
+   * Endpoints, namespace and proxies of the container go (call within {@link serial}); addresses are free again.
+   * Not saved: a restart of hakod finds such endpoints of a stopped container in the state and takes them down.
+   */
   async teardownNow(containerId: string): Promise<void> {
     this.proxies.close(containerId);
-    const atts = this.store.state.attachments[containerId] ?? {};
-    let changed = false;
-    for (const a of Object.values(atts)) {
-      if (a.hostIf) await this.links.removeEndpoint(a.hostIf);
-      if (a.ip || a.hostIf) changed = true;
-      Object.assign(a, { ip: "", mac: "", hostIf: "", ifName: "", endpointId: "" });
+    const hostIfs: string[] = [];
+    for (const a of Object.values(this.store.state.attachments[containerId] ?? {})) {
+      if (a.hostIf) hostIfs.push(a.hostIf);
+      clearEndpoint(a);
     }
-    await this.links.removeNetns(this.layout.netnsFile(containerId));
-    if (changed) await this.store.save();
-    await this.dropIdleDefaultBridge();
+    // independent processes: the namespace's unmount and, when this was the last endpoint on it, the default bridge
+    await Promise.all([this.links.removeNetns(this.layout.netnsFile(containerId), hostIfs),
+      hostIfs.length > 0 ? this.dropIdleDefaultBridge() : undefined]);
   }
 
   /** The default bridge goes when no endpoint is left on it, so an idle engine adds no device to the host. */
@@ -114,10 +137,14 @@ export class Endpoints {
     });
   }
 
-  /** Bridge devices are made and removed one operation at a time, so the idle default bridge never goes under a new endpoint. */
+  /** Bridge devices are set up and removed one operation at a time (see the top of this file). */
   private bridgeOp<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.bridgeChain.catch(() => undefined).then(fn);
     this.bridgeChain = next.catch(() => undefined);
     return next;
   }
+}
+
+function clearEndpoint(a: Attachment): void {
+  Object.assign(a, { ip: "", mac: "", hostIf: "", ifName: "", endpointId: "" });
 }

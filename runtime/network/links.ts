@@ -1,15 +1,20 @@
 /**
- * The privileged network operations hakod performs, all through iproute2 and util-linux (`ip`, `nsenter`, `unshare`):
- * bridges, veth pairs, addresses, routes and persistent network namespaces. One interface ({@link HostLinks}) so the
- * rest of the network code never spawns a command itself.
+ * The privileged network operations hakod performs, all through iproute2 and util-linux (`ip`, `nsenter`, `unshare`,
+ * `umount`): bridges, veth pairs, addresses, routes and persistent network namespaces. One interface ({@link HostLinks})
+ * so the rest of the network code never spawns a command itself.
  *
  * A persistent network namespace is what `ip netns add` makes, with its file under the data root instead of
  * /run/netns: `unshare --net=<file> …` creates the namespace and bind-mounts it onto the file, so it outlives the
- * process; unmounting and removing the file lets it go once no process is left in it.
+ * process; unmounting the file lets it go once no process is left in it, and with it every device inside, including
+ * the container ends of veth pairs, whose host ends the kernel then deletes too.
  *
- * Why batches: this runs on every container start, and each process spawned from hakod costs several milliseconds
- * (far more under load). So the host side of an endpoint is one `ip -batch`, the namespace side one `nsenter … ip
- * -batch`, the namespace itself one `unshare`, and existence checks read /sys and stat(2) instead of asking `ip`.
+ * Why this shape: it runs on every container start and exit, and each process spawned from hakod costs several
+ * milliseconds (far more under load). So a start is two processes: `unshare --net=<file> ip -batch -` makes the
+ * namespace and, from inside it, each veth pair with its host end created straight in hakod's namespace (`peer …
+ * netns <hakod's pid>`) and its container end addressed and routed; then one `ip -batch` on the host puts the host
+ * ends on their bridges (making a bridge first when this process has not seen it yet). An exit is one `umount`: the
+ * pairs go with the namespace (plus `ip link del` of the default bridge when it falls idle, in parallel). Existence
+ * checks read /sys and stat(2) instead of asking `ip`.
  */
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -34,9 +39,9 @@ function ipBatch(lines: string[], netns?: string): Promise<string> {
 }
 
 export interface EndpointSpec {
-  /** the namespace file the container end goes into */
-  netns: string;
   bridge: string;
+  /** the bridge's own address as "a.b.c.d/len", "" for none (internal networks) */
+  bridgeAddress: string;
   /** host end of the veth pair (≤ 15 characters) */
   hostIf: string;
   /** name of the container end inside the namespace (eth0, eth1, …) */
@@ -48,18 +53,30 @@ export interface EndpointSpec {
   gateway: string;
 }
 
+/** How long an exit waits for the kernel to delete the veth pairs of a namespace it let go, before deleting them itself. */
+const VETH_GONE_MS = 1000;
+
 export class HostLinks {
+  /** Bridges this process has made or configured (and not deleted since): their set-up is skipped while they exist. */
+  private readonly ready = new Set<string>();
+
   /** Creates the bridge (idempotent) and gives it the gateway address unless `gateway` is "". */
   async ensureBridge(name: string, gateway: string, prefix: number): Promise<void> {
+    await ipBatch(this.bridgeLines(name, gateway ? `${gateway}/${prefix}` : ""));
+    this.ready.add(name);
+  }
+
+  private bridgeLines(name: string, address: string): string[] {
     const lines: string[] = [];
-    if (!(await this.exists(name))) lines.push(`link add name ${name} type bridge`);
+    if (!existsSync(`/sys/class/net/${name}`)) lines.push(`link add name ${name} type bridge`);
     // `replace` is idempotent, unlike `add`
-    if (gateway) lines.push(`addr replace ${gateway}/${prefix} dev ${name}`);
+    if (address) lines.push(`addr replace ${address} dev ${name}`);
     lines.push(`link set ${name} up`);
-    await ipBatch(lines);
+    return lines;
   }
 
   async deleteLink(name: string): Promise<void> {
+    this.ready.delete(name);
     if (await this.exists(name)) await run("ip", ["link", "del", name]).catch(() => undefined);
   }
 
@@ -74,13 +91,47 @@ export class HostLinks {
     return [...out.matchAll(/inet (\d+\.\d+\.\d+\.\d+\/\d+)/g)].map((m) => m[1]!);
   }
 
-  /** Creates a persistent network namespace at `file` with loopback up (idempotent). */
-  async createNetns(file: string): Promise<void> {
-    if (await this.netnsExists(file)) return;
+  /**
+   * Creates a persistent network namespace at `file` with loopback up and the given endpoints in it, their host ends
+   * in hakod's namespace, still to be put on their bridges ({@link plugHostEnds}). On failure the caller removes the
+   * namespace ({@link removeNetns}), which takes the pairs along.
+   */
+  async createNetns(file: string, endpoints: EndpointSpec[]): Promise<void> {
     // a plain file left behind (e.g. by a crash between unmount and rm) is not a namespace: start afresh
-    await rm(file, { force: true });
-    await writeFile(file, "");
-    await run("unshare", [`--net=${file}`, "ip", "link", "set", "lo", "up"]);
+    if (!(await this.netnsExists(file))) {
+      await rm(file, { force: true });
+      await writeFile(file, "");
+    }
+    const inside = ["link set lo up", ...endpoints.flatMap((e) => this.insideLines(e))];
+    await run("unshare", [`--net=${file}`, "ip", "-batch", "-"], inside.join("\n") + "\n");
+  }
+
+  /** One more endpoint in an existing namespace (a connect while the container runs), its host end still to plug. */
+  async addEndpoint(file: string, e: EndpointSpec): Promise<void> {
+    await ipBatch(this.insideLines(e), file);
+  }
+
+  /** From inside the namespace: the pair, its host end born in hakod's namespace, the container end set up. */
+  private insideLines(e: EndpointSpec): string[] {
+    const lines = [`link add ${e.ifName} address ${e.mac} type veth peer name ${e.hostIf} netns ${process.pid}`,
+      `addr add ${e.address}/${e.prefix} dev ${e.ifName}`, `link set ${e.ifName} up`];
+    if (e.gateway) lines.push(`route replace default via ${e.gateway} dev ${e.ifName}`);
+    return lines;
+  }
+
+  /** The host ends onto their bridges and up, in one process; a bridge not seen yet is made (or configured) first. */
+  async plugHostEnds(endpoints: EndpointSpec[]): Promise<void> {
+    const lines: string[] = [];
+    const bridges = new Set<string>();
+    for (const e of endpoints) {
+      if (!bridges.has(e.bridge) && !(this.ready.has(e.bridge) && existsSync(`/sys/class/net/${e.bridge}`))) {
+        lines.push(...this.bridgeLines(e.bridge, e.bridgeAddress));
+      }
+      bridges.add(e.bridge);
+      lines.push(`link set ${e.hostIf} master ${e.bridge}`, `link set ${e.hostIf} up`);
+    }
+    await ipBatch(lines);
+    for (const b of bridges) this.ready.add(b);
   }
 
   /** A namespace file is a bind mount of nsfs: its device differs from its directory's. */
@@ -92,33 +143,23 @@ export class HostLinks {
     }
   }
 
-  async removeNetns(file: string): Promise<void> {
+  /**
+   * Lets the namespace at `file` go, and waits for the veth pairs whose host ends are `hostIfs` to go with it; any
+   * still there after a moment (another container joined the namespace and keeps it alive) are deleted here.
+   */
+  async removeNetns(file: string, hostIfs: string[]): Promise<void> {
     if (await this.netnsExists(file)) await run("umount", [file]).catch(() => undefined);
     await rm(file, { force: true });
-  }
-
-  /** A veth pair: host end on the bridge, container end moved into the namespace, renamed, addressed and up. */
-  async addEndpoint(e: EndpointSpec): Promise<void> {
-    await this.deleteLink(e.hostIf);
-    const peer = `vc${e.hostIf.slice(2)}`;
-    await ipBatch([
-      `link add ${e.hostIf} type veth peer name ${peer}`,
-      `link set ${e.hostIf} master ${e.bridge}`,
-      `link set ${e.hostIf} up`,
-      `link set ${peer} netns ${e.netns}`,
-    ]);
-    try {
-      const inside = [`link set ${peer} name ${e.ifName}`, `link set ${e.ifName} address ${e.mac}`,
-        `addr add ${e.address}/${e.prefix} dev ${e.ifName}`, `link set ${e.ifName} up`];
-      if (e.gateway) inside.push(`route replace default via ${e.gateway} dev ${e.ifName}`);
-      await ipBatch(inside, e.netns);
-    } catch (err) {
-      await this.deleteLink(e.hostIf);
-      throw err;
+    const deadline = Date.now() + VETH_GONE_MS;
+    let left = hostIfs.filter((h) => existsSync(`/sys/class/net/${h}`));
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+      left = left.filter((h) => existsSync(`/sys/class/net/${h}`));
     }
+    for (const h of left) await this.deleteLink(h);
   }
 
-  /** Removes the veth pair (deleting one end deletes both). */
+  /** Removes a veth pair (deleting one end deletes both). */
   async removeEndpoint(hostIf: string): Promise<void> {
     await this.deleteLink(hostIf);
   }

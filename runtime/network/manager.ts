@@ -37,7 +37,7 @@ export class NetworkManager {
     // the container manager is made after this one (hooks.ts sets `containers`), so the parts look it up when needed
     const containers = (): ContainerLookup => this.containers;
     this.store = new NetworkStore(layout);
-    this.records = new NetworkRecords(this.store, layout, links, containers);
+    this.records = new NetworkRecords(this.store, layout, links);
     this.hosts = new HostsFiles(this.store, layout, host, containers);
     this.proxies = new PortProxies(this.store, log);
     this.endpoints = new Endpoints(this.store, layout, links, this.proxies);
@@ -86,18 +86,25 @@ export class NetworkManager {
     return this.records.create(req);
   }
 
-  /** Containers attached to the network (running or not; not those being removed). */
+  /** Containers with an endpoint on the network (running ones): what keeps it from being removed, as in Docker. */
   users(net: NetworkRecord): string[] {
     return this.records.users(net);
   }
 
-  remove(ref: string): Promise<void> {
+  async remove(ref: string): Promise<void> {
+    await this.settle(this.get(ref));
     return this.records.remove(ref);
   }
 
-  /** Removes the user-defined networks no container uses (and that `keep` does not hold back). */
-  prune(keep: (n: NetworkRecord) => boolean = () => false): Promise<string[]> {
+  /** Removes the user-defined networks without endpoints (and that `keep` does not hold back). */
+  async prune(keep: (n: NetworkRecord) => boolean = () => false): Promise<string[]> {
+    for (const n of this.list()) await this.settle(n);
     return this.records.prune(keep);
+  }
+
+  /** Waits for the network operations queued for its containers, so an endpoint still being taken down after an exit does not count. */
+  private async settle(net: NetworkRecord): Promise<void> {
+    await Promise.all(this.users(net).map((id) => this.endpoints.serial(id, async () => undefined)));
   }
 
   // ---- attachments ----
@@ -189,25 +196,29 @@ export class NetworkManager {
     }
     await this.endpoints.serial(rec.id, async () => {
       await this.endpoints.teardownNow(rec.id);
-      const file = this.layout.netnsFile(rec.id);
+      const atts = nets.map((netId): [NetworkRecord, Attachment] => {
+        const net = this.store.byId(netId);
+        if (!net) throw notFound(`network ${netId} not found`);
+        return [net, this.store.state.attachments[rec.id]![netId]!];
+      });
       try {
-        await this.links.createNetns(file);
-        let i = 0;
-        for (const netId of nets) {
-          const net = this.store.byId(netId);
-          if (!net) throw notFound(`network ${netId} not found`);
-          await this.endpoints.plugIn(rec, net, this.store.state.attachments[rec.id]![netId]!, i++);
-        }
-        const first = Object.values(this.attachments(rec.id))[0]!;
-        await this.proxies.publish(rec.id, ports, first.ip);
+        await this.endpoints.plugInAll(rec, atts);
+        await this.proxies.publish(rec.id, ports, atts[0]![1].ip);
+        // the addresses (and ports) must survive a restart of hakod while the container runs
+        await this.store.save();
       } catch (err) {
         await this.endpoints.teardownNow(rec.id);
         throw err;
       }
-      setNetns(spec, file);
+      setNetns(spec, this.layout.netnsFile(rec.id));
       await this.hosts.write(rec);
     });
-    await this.refreshHosts(rec.id);
+    if (this.onUserNetwork(rec.id)) await this.refreshHosts(rec.id);
+  }
+
+  /** Whether the container is attached to a user-defined network, whose members' hosts files list each other. */
+  private onUserNetwork(containerId: string): boolean {
+    return Object.keys(this.attachments(containerId)).some((id) => this.store.byId(id)?.builtin === false);
   }
 
   /** A re-adopted container after a restart of hakod: its endpoints exist; its proxies come back. */
@@ -218,7 +229,7 @@ export class NetworkManager {
   /** At exit (and before each start, and at remove): endpoints, namespace and proxies go; addresses are free again. */
   async teardown(containerId: string): Promise<void> {
     await this.endpoints.serial(containerId, () => this.endpoints.teardownNow(containerId));
-    await this.refreshHosts();
+    if (this.onUserNetwork(containerId)) await this.refreshHosts();
   }
 
   /** At remove: the attachments go too. */

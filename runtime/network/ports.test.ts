@@ -48,4 +48,47 @@ describe("published ports", () => {
       target.close();
     }
   });
+
+  it("passes large transfers both ways intact to a client that reads slowly at times, and the client's FIN on", async () => {
+    const { connect } = await import("node:net");
+    const { createHash, randomBytes } = await import("node:crypto");
+    const sha = (b: Buffer[]): string => b.reduce((h, x) => h.update(x), createHash("sha256")).digest("hex");
+    const chunk = randomBytes(4 << 20);
+    const sent = [chunk, chunk.subarray(7), chunk];
+    // the "container": reads the client's upload until its FIN, then sends its reply (12 MiB) and closes
+    const target = createServer({ allowHalfOpen: true }, (c) => {
+      const up: Buffer[] = [];
+      c.on("data", (d: Buffer) => up.push(d)).on("end", () => {
+        c.write(`${sha(up)}\n`);
+        for (const b of sent) c.write(b);
+        c.end();
+      });
+    });
+    const tport = await new Promise<number>((r) => target.listen(0, "127.0.0.1", () => r((target.address() as { port: number }).port)));
+    const [proxy] = await startProxies([{ proto: "tcp", containerPort: tport, hostIp: "127.0.0.1", hostPort: 0 }], "127.0.0.1");
+    try {
+      const upload = [randomBytes(3 << 20), randomBytes(1 << 20)];
+      const got = await new Promise<Buffer>((resolve, reject) => {
+        const parts: Buffer[] = [];
+        let n = 0;
+        const s = connect({ host: "127.0.0.1", port: proxy!.port.hostPort, allowHalfOpen: true });
+        s.on("data", (d: Buffer) => {
+          parts.push(Buffer.from(d));
+          // stall now and then, so the proxy's writes to this client back up and it must stop reading meanwhile
+          if (++n % 16 === 0) {
+            s.pause();
+            setTimeout(() => s.resume(), 5);
+          }
+        }).on("end", () => resolve(Buffer.concat(parts))).on("error", reject);
+        for (const b of upload) s.write(b);
+        s.end();
+      });
+      const nl = got.indexOf(10);
+      expect(got.subarray(0, nl).toString()).toBe(sha(upload));
+      expect(sha([got.subarray(nl + 1)])).toBe(sha(sent));
+    } finally {
+      proxy!.close();
+      target.close();
+    }
+  });
 });

@@ -16,7 +16,7 @@ export class PortProxies {
 
   constructor(private readonly store: NetworkStore, private readonly log: Logger) {}
 
-  /** Binds the container's planned ports, forwarding to `ip`, and stores them as bound. */
+  /** Binds the container's planned ports, forwarding to `ip`, and keeps them as bound (the caller saves the store). */
   async publish(containerId: string, ports: PublishedPort[], ip: string): Promise<void> {
     const before = this.store.state.ports[containerId] ?? [];
     const wanted = ports.map((p) => ({ ...p, hostPort: p.hostPort || (before.find((b) => b.proto === p.proto
@@ -27,8 +27,7 @@ export class PortProxies {
       return startProxies(ports, ip);
     });
     this.proxies.set(containerId, proxies);
-    this.store.state.ports[containerId] = proxies.map((p) => p.port);
-    await this.store.save();
+    if (proxies.length > 0 || before.length > 0) this.store.state.ports[containerId] = proxies.map((p) => p.port);
   }
 
   /** A re-adopted container: the ports it had, on its first address (its endpoints exist). */

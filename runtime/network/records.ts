@@ -14,7 +14,7 @@ import {
 } from "./ipam.js";
 import type { HostLinks } from "./links.js";
 import type { NetworkRecord } from "./network.js";
-import type { ContainerLookup, NetworkStore } from "./store.js";
+import type { NetworkStore } from "./store.js";
 
 export interface NetworkCreate {
   name: string;
@@ -38,8 +38,7 @@ export async function ensureBridge(links: HostLinks, n: NetworkRecord): Promise<
 }
 
 export class NetworkRecords {
-  constructor(private readonly store: NetworkStore, private readonly layout: Layout, private readonly links: HostLinks,
-    private readonly containers: () => ContainerLookup) {}
+  constructor(private readonly store: NetworkStore, private readonly layout: Layout, private readonly links: HostLinks) {}
 
   /** Adds the built-in networks missing from the state and makes the bridges of user networks. */
   async ensureBuiltins(): Promise<void> {
@@ -98,18 +97,13 @@ export class NetworkRecords {
     return net;
   }
 
-  /** Containers attached to the network (running or not; not those being removed). */
+  /**
+   * Containers with an endpoint on the network: the running ones (and one being started). Only these keep a network
+   * from being removed or pruned, as in Docker, where a stopped container has no endpoint: it keeps its settings,
+   * and a later start fails with "network … not found" once the network is gone.
+   */
   users(net: NetworkRecord): string[] {
-    return Object.entries(this.store.state.attachments).filter(([id, a]) => net.id in a && this.exists(id)).map(([id]) => id);
-  }
-
-  private exists(containerId: string): boolean {
-    try {
-      this.containers().get(containerId);
-      return true;
-    } catch {
-      return false;
-    }
+    return Object.entries(this.store.state.attachments).filter(([, a]) => a[net.id]?.ip).map(([id]) => id);
   }
 
   async remove(ref: string): Promise<void> {
