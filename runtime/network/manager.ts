@@ -32,6 +32,8 @@ export class NetworkManager {
   private readonly proxies: PortProxies;
   private readonly endpoints: Endpoints;
   containers!: ContainerLookup;
+  /** Containers whose network start began since hakod started: their endpoints are fresh, not left from before. */
+  private readonly startedSinceBoot = new Set<string>();
 
   constructor(private readonly layout: Layout, log: Logger, host: { resolvConf: string }, readonly links = new HostLinks()) {
     // the container manager is made after this one (hooks.ts sets `containers`), so the parts look it up when needed
@@ -65,10 +67,22 @@ export class NetworkManager {
         delete state.attachments[id];
         delete state.ports[id];
       } else if (!rec.state.pid) {
-        await this.teardown(id);
+        await this.teardownStale(id);
       }
     }
     await this.store.save();
+  }
+
+  /**
+   * Takes down what a stopped container left behind while hakod was down, unless a start got there first: a restart
+   * policy may start it at daemon start, and that start's fresh endpoints (new endpoint IDs) must not be torn down.
+   */
+  private async teardownStale(containerId: string): Promise<void> {
+    await this.endpoints.serial(containerId, async () => {
+      // a start takes the stale endpoints down itself before making new ones (see start)
+      if (this.startedSinceBoot.has(containerId)) return;
+      await this.endpoints.teardownNow(containerId);
+    });
   }
 
   // ---- networks ----
@@ -194,6 +208,7 @@ export class NetworkManager {
       await this.hosts.write(rec);
       return;
     }
+    this.startedSinceBoot.add(rec.id);
     await this.endpoints.serial(rec.id, async () => {
       await this.endpoints.teardownNow(rec.id);
       const atts = nets.map((netId): [NetworkRecord, Attachment] => {
