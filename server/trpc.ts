@@ -12,15 +12,17 @@ import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { recordAudit, type AuditActor, type AuditOutcome, type AuditTarget } from "./audit/record";
-import { readCookie, SESSION_COOKIE } from "./auth/cookie";
+import { resolveCredential } from "./auth/credential";
 import { deniedMessage, isAllowed, permissions, type Action } from "./auth/permissions";
 import type { Principal } from "./auth/principal";
-import { resolveSession } from "./auth/sessions";
+import type { PendingSession } from "./auth/sessions";
 import { openDatabase, type Db } from "./db";
 import { requestInfoFromHeaders, type HeaderReader, type RequestInfo } from "./http/request-info";
 import { headerCookies, memoryCookies, type ResponseCookies } from "./http/response-cookies";
 import { summariseZodError } from "./http/zod-summary";
 import { ServiceError, type ServiceErrorKind } from "./services/errors";
+import { asConsoleRequest } from "./services/engine-audit/console-origin";
+import { allowedAnywhere } from "./services/teams/standing";
 
 /* ------------------------------------------------------------------------------------------------------------------
  * 1. CONTEXT
@@ -31,6 +33,10 @@ export interface Context {
   /** null when nobody is signed in (no cookie, or an unknown, expired or disabled session) */
   principal: Principal | null;
   sessionId: string | null;
+  /** a sign-in that still owes a step (two-factor code, new password); such a caller has no principal */
+  pending?: PendingSession | null;
+  /** set when the request was authenticated by a personal API token (Bearer) rather than a session cookie */
+  apiTokenId?: string | null;
   request: RequestInfo;
   cookies: ResponseCookies;
 }
@@ -39,11 +45,10 @@ export interface Context {
 export async function createContextFromHeaders(opts: { headers: HeaderReader; resHeaders?: Headers; url?: string }): Promise<Context> {
   const db = await openDatabase(); // the process's one client, opened (and migrated) on first use
   const request = requestInfoFromHeaders(opts.headers, opts.url);
-  const session = await resolveSession(db, readCookie(opts.headers.get("cookie"), SESSION_COOKIE));
+  const credential = await resolveCredential(db, opts.headers); // a Bearer token, else the session cookie
   return {
     db,
-    principal: session?.principal ?? null,
-    sessionId: session?.id ?? null,
+    ...credential,
     request,
     cookies: opts.resHeaders ? headerCookies(opts.resHeaders, request.secure) : memoryCookies(),
   };
@@ -99,6 +104,8 @@ export interface AuditNote {
   actor?: AuditActor;
   /** the team that owns the target (its `hako.team` label), when it has one */
   team?: string | null;
+  /** a more specific name for this row than the procedure's action (auth.signin → auth.signin.failed) */
+  action?: string;
 }
 
 const errorCodes: Record<ServiceErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -109,6 +116,7 @@ const errorCodes: Record<ServiceErrorKind, TRPC_ERROR_CODE_KEY> = {
   Conflict: "CONFLICT",
   Unavailable: "SERVICE_UNAVAILABLE",
   Unsupported: "NOT_IMPLEMENTED",
+  ResourceExhausted: "TOO_MANY_REQUESTS",
 };
 
 function actorOf(principal: Principal | null): AuditActor | null {
@@ -116,13 +124,22 @@ function actorOf(principal: Principal | null): AuditActor | null {
 }
 
 function outcomeOf(error: TRPCError): AuditOutcome {
-  return error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED" ? "denied" : "error";
+  return error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED" || error.code === "TOO_MANY_REQUESTS" ? "denied" : "error";
 }
 
 function auditMessageOf(error: TRPCError): string {
   if (error.cause instanceof ZodError) return summariseZodError(error.cause);
   const detail = error.cause instanceof ServiceError ? error.cause.detail : undefined;
   return detail ? `${error.message} (${detail})` : error.message;
+}
+
+/**
+ * What a call refused before its handler ran was aimed at, as its input names it (`{ id }`: a container's ID or
+ * name, …), so that an auditor filtering by target finds the attempts too. Unverified: the name as sent.
+ */
+function attemptedTarget(action: Action, params: unknown): AuditTarget | undefined {
+  const id = typeof params === "object" && params !== null ? (params as { id?: unknown }).id : undefined;
+  return typeof id === "string" && id ? { kind: action.slice(0, action.indexOf(".")), name: id.slice(0, 256) } : undefined;
 }
 
 async function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown> {
@@ -133,14 +150,20 @@ async function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown>
 const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
   if (!meta) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no permission` });
   const { principal } = ctx;
-  if (principal && isAllowed(meta.action, principal.role)) return next({ ctx: { principal } });
+  // The global role, or failing that a team role (./services/teams/standing.ts); the team of the resource itself is
+  // checked by the procedure once it knows the resource (./auth/team-scope.ts).
+  if (principal && (isAllowed(meta.action, principal.role) || (await allowedAnywhere(ctx.db, principal, meta.action)))) {
+    return next({ ctx: { principal } });
+  }
 
   const code = principal ? "FORBIDDEN" : "UNAUTHORIZED";
   const message = principal ? deniedMessage(meta.action, principal.role) : "Sign in to continue.";
+  const params = await rawInputOf(getRawInput);
   await recordAudit(ctx.db, {
     actor: actorOf(principal),
     action: meta.action,
-    params: await rawInputOf(getRawInput),
+    target: attemptedTarget(meta.action, params),
+    params,
     outcome: "denied",
     message,
     source: ctx.request,
@@ -151,11 +174,14 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
 /** The one audit path for mutations: one row per call, whatever its outcome. */
 const audit = t.middleware(async ({ ctx, meta, type, getRawInput, next }) => {
   const note: AuditNote = {};
-  const result = await next({ ctx: { audit: note } });
-  if (type !== "mutation" || !meta) return result;
+  // Engine calls made meanwhile carry the request ID, so the engine-socket watcher knows them for the console's own.
+  const result = await asConsoleRequest(ctx.request.requestId, () => next({ ctx: { audit: note } }));
+  // Queries and subscriptions are audited when refused inside the handler (a resource outside the caller's teams).
+  const refused = !result.ok && result.error.code === "FORBIDDEN";
+  if ((type !== "mutation" && !refused) || !meta) return result;
   await recordAudit(ctx.db, {
     actor: note.actor ?? actorOf(ctx.principal),
-    action: meta.action,
+    action: note.action ?? meta.action,
     target: note.target,
     team: note.team,
     params: await rawInputOf(getRawInput),

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
+import { PublishedPorts } from "./container/published-ports";
 import { EmptyState } from "./empty-state";
 import { POLL_MS } from "./engine-banner";
 import { QueryError } from "./query-error";
@@ -10,7 +11,8 @@ import { StateBadge } from "./state-badge";
 import { Cell, Table } from "./table";
 import { TimeAgo } from "./time-ago";
 
-const columns = ["Name", "State", "Image", "Command", "Status", "Exit code", "Created"];
+// Ports and Team last: the columns before them keep their places for those who read the table by position.
+const columns = ["Name", "State", "Image", "Command", "Status", "Exit code", "Created", "Ports", "Team"];
 
 export function ContainersTable() {
   const trpc = useTRPC();
@@ -53,6 +55,10 @@ export function ContainersTable() {
           <Cell>
             <TimeAgo time={c.created} />
           </Cell>
+          <Cell className="whitespace-nowrap">
+            <PublishedPorts ports={c.ports} />
+          </Cell>
+          <Cell>{c.team ?? <span className="text-zinc-500" aria-label="no team">—</span>}</Cell>
         </tr>
       ))}
     </Table>

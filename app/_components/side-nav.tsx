@@ -8,11 +8,15 @@ const areas = [
   { href: "/containers", label: "Containers" },
   { href: "/images", label: "Images" },
   { href: "/builds", label: "Builds" },
+  { href: "/networks", label: "Networks" },
   { href: "/registries", label: "Registries" },
   { href: "/audit", label: "Audit" },
+  { href: "/users", label: "Users" },
+  { href: "/teams", label: "Teams" },
+  { href: "/account", label: "Account" },
 ] as const;
 
-const comingSoon = ["Volumes", "Networks"];
+const comingSoon = ["Volumes"];
 
 export function SideNav() {
   const pathname = usePathname();

@@ -5,8 +5,19 @@
  * - **action**: a dotted name `<area>.<verb>` (`container.list`, `auth.signin`). Every tRPC procedure names exactly one
  *   action (see `procedure()` in ../trpc.ts), and the audit log records that same name, so the matrix, the server checks
  *   and the audit trail share one vocabulary.
- * - **role**: a user's global role. Teams (a role per team) come later and refine who, never what: this table stays
- *   the single place that says which role may do which action.
+ * - **role**: `admin`, `operator` or `viewer`. A user has a global role (User.role) and, per team they belong to, a
+ *   team role (operator or viewer). Teams refine who, never what: this table stays the single place that says which
+ *   role may do which action; ./team-scope.ts says which of a person's roles counts for a given resource.
+ * - **team scope** (decided in ./team-scope.ts, nowhere else): resources created through the console carry the label
+ *   `hako.team=<team name>`. For an action on such a resource the role that counts is the user's role in that team;
+ *   a user who is not a member does not see it at all (lists leave it out, direct requests are refused FORBIDDEN and
+ *   audited with the team). Admins see and act on everything by their global role. Unlabeled resources (created on
+ *   the engine's socket directly, or before teams existed) are acted on by the global role of users who belong to no
+ *   team — so a console without teams works as before — and are out of scope for team members (admins only), so that
+ *   putting someone in a team confines them to it. Networks follow the same rule, except the built-in ones (bridge,
+ *   host, none), which are everyone's. Images, builds and registries carry no team (images are one shared store):
+ *   actions on them, and the procedure check before any resource is known, use the highest role the user holds
+ *   anywhere, global or in a team.
  * - `"public"`: anyone may call it, signed in or not (first-run setup, sign-in, the session probe). Public is declared
  *   here explicitly rather than by omission, so a forgotten entry fails the type check instead of opening a hole.
  */
@@ -24,6 +35,22 @@ export const permissions = {
   "auth.setup": "public",
   "auth.signin": "public",
   "auth.signout": everyone,
+  // The steps that finish a pending sign-in (server/auth/sessions.ts): public, because a pending session is nobody yet;
+  // each works only on the caller's own pending session.
+  "auth.totp.verify": "public",
+  "auth.password.renew": "public",
+
+  // One's own account, for everyone signed in: password, two-factor, sessions and personal API tokens.
+  "account.show": everyone,
+  "user.password.change": everyone,
+  "account.totp.enrol": everyone,
+  "account.totp.enable": everyone,
+  "account.totp.disable": everyone,
+  "session.list": everyone,
+  "session.revoke": everyone,
+  "token.list": everyone,
+  "token.create": everyone,
+  "token.revoke": everyone,
 
   "engine.status": everyone,
   "engine.host": everyone,
@@ -60,6 +87,14 @@ export const permissions = {
   "build.list": everyone,
   "build.inspect": everyone,
 
+  // Networks: anyone may see them and what is attached; creating, removing and (dis)connecting is an operator's.
+  "network.list": everyone,
+  "network.inspect": everyone,
+  "network.create": operators,
+  "network.remove": operators,
+  "network.connect": operators,
+  "network.disconnect": operators,
+
   // Admins keep the team's registries and their credentials; operators pull and push with them.
   "registry.list": operators,
   "registry.add": adminOnly,
@@ -67,11 +102,25 @@ export const permissions = {
   "registry.remove": adminOnly,
 
   "user.create": adminOnly,
+  "user.list": adminOnly,
+  "user.disable": adminOnly,
+  "user.enable": adminOnly,
+  "user.password.reset": adminOnly,
+
+  // Teams: everyone lists their own (admins every team); only admins shape them.
+  "team.list": everyone,
+  "team.create": adminOnly,
+  "team.rename": adminOnly,
+  "team.remove": adminOnly,
+  "team.member.set": adminOnly,
+  "team.member.remove": adminOnly,
 
   // The audit log: reading it, checking its hash chain and exporting it are an admin's (the auditor's) business.
   "audit.list": adminOnly,
   "audit.verify": adminOnly,
   "audit.export": adminOnly,
+  // Terminal transcripts hold whatever was typed and shown (passwords included): admins only.
+  "audit.transcript.read": adminOnly,
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Action = keyof typeof permissions;

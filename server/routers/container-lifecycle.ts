@@ -1,11 +1,12 @@
 /**
  * The Overview's action buttons as procedures, one per action so that each has its own line in the permission matrix
  * and in the audit log (`container.stop`, `container.kill` …). Every one is a mutation: authorised and audited with
- * the container as target (named before the action, so a removed container is still named).
+ * the container as target (named before the action, so a removed container is still named) and its team, and refused
+ * unless the caller's role in the container's team allows it (../services/containers/container-scope.ts).
  */
 import { z } from "zod";
 import { engine } from "../engine/client";
-import { containerTarget } from "../services/containers/inspect-container";
+import { scopedContainer } from "../services/containers/container-scope";
 import { killSignals, type ContainerAction } from "../services/containers/action-names";
 import { runContainerAction } from "../services/containers/container-actions";
 import { procedure } from "../trpc";
@@ -16,8 +17,8 @@ function lifecycle(action: Exclude<ContainerAction, "kill" | "remove">) {
   return procedure(`container.${action}`)
     .input(containerRef)
     .mutation(async ({ ctx, input }) => {
-      ctx.audit.target = await containerTarget(engine(), input.id);
-      return runContainerAction(engine(), input.id, action);
+      const { target } = await scopedContainer(engine(), ctx.db, ctx.principal, input.id, `container.${action}`, ctx.audit);
+      return runContainerAction(engine(), target.id, action);
     });
 }
 
@@ -31,14 +32,14 @@ export const containerLifecycleProcedures = {
   kill: procedure("container.kill")
     .input(z.object({ id: containerIdSchema, signal: z.enum(killSignals).default("SIGKILL") }))
     .mutation(async ({ ctx, input }) => {
-      ctx.audit.target = await containerTarget(engine(), input.id);
-      return runContainerAction(engine(), input.id, "kill", { signal: input.signal });
+      const { target } = await scopedContainer(engine(), ctx.db, ctx.principal, input.id, "container.kill", ctx.audit);
+      return runContainerAction(engine(), target.id, "kill", { signal: input.signal });
     }),
 
   remove: procedure("container.remove")
     .input(z.object({ id: containerIdSchema, force: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      ctx.audit.target = await containerTarget(engine(), input.id);
-      return runContainerAction(engine(), input.id, "remove", { force: input.force });
+      const { target } = await scopedContainer(engine(), ctx.db, ctx.principal, input.id, "container.remove", ctx.audit);
+      return runContainerAction(engine(), target.id, "remove", { force: input.force });
     }),
 };

@@ -34,7 +34,8 @@ function actionsFor(state: ContainerOverview["state"]): ContainerAction[] {
 
 type Outcome = { ok: true; text: string } | { ok: false; text: string };
 
-export function ContainerActions({ container }: { container: ContainerOverview }) {
+/** `team`: the container's team (its `hako.team` label), whose role decides which buttons are enabled. */
+export function ContainerActions({ container, team }: { container: ContainerOverview; team: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -42,10 +43,11 @@ export function ContainerActions({ container }: { container: ContainerOverview }
   const [signal, setSignal] = useState<(typeof killSignals)[number]>("SIGKILL");
   const [force, setForce] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const scope = { team };
   const permissions = {
-    start: usePermission("container.start"), stop: usePermission("container.stop"), restart: usePermission("container.restart"),
-    kill: usePermission("container.kill"), pause: usePermission("container.pause"), unpause: usePermission("container.unpause"),
-    remove: usePermission("container.remove"),
+    start: usePermission("container.start", scope), stop: usePermission("container.stop", scope), restart: usePermission("container.restart", scope),
+    kill: usePermission("container.kill", scope), pause: usePermission("container.pause", scope), unpause: usePermission("container.unpause", scope),
+    remove: usePermission("container.remove", scope),
   };
 
   const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.containers.pathKey() });

@@ -22,8 +22,9 @@ import { TerminalView } from "./terminal-view";
 export function ContainerDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const tab = tabOf(useSearchParams().get("tab"));
-  const exec = usePermission("container.exec");
   const detail = useQuery(trpc.containers.inspect.queryOptions({ id }, { refetchInterval: POLL_MS }));
+  const team = detail.data?.team ?? null;
+  const exec = usePermission("container.exec", { team });
 
   if (detail.data === undefined) {
     if (detail.isError) {
@@ -53,9 +54,12 @@ export function ContainerDetail({ id }: { id: string }) {
               <span className={`text-sm font-normal tabular-nums ${c.exitCode ? "text-red-700 dark:text-red-400" : "text-zinc-500"}`}>exit code {c.exitCode}</span>
             )}
           </h1>
-          <p className="mt-1 font-mono text-xs text-zinc-500" title={c.id}>{c.id.slice(0, 12)} · {c.image}</p>
+          <p className="mt-1 font-mono text-xs text-zinc-500" title={c.id}>
+            {c.id.slice(0, 12)} · {c.image}
+            {team && <> · <span aria-label="Team" className="font-sans">team {team}</span></>}
+          </p>
         </div>
-        <ContainerActions container={c} />
+        <ContainerActions container={c} team={team} />
       </div>
       {detail.isError && <QueryError what="the latest state" message={detail.error.message} />}
       <ContainerTabs id={id} current={shown} hidden={hidden} />
@@ -64,7 +68,7 @@ export function ContainerDetail({ id }: { id: string }) {
       )}
       <div role="tabpanel" id={`panel-${shown}`} aria-labelledby={`tab-${shown}`}>
         {shown === "overview" && <OverviewPanel container={c} envVisible={envVisible} />}
-        {shown === "logs" && <LogsView id={c.id} name={c.name} running={c.running} startedAt={c.startedAt?.toISOString() ?? null} />}
+        {shown === "logs" && <LogsView id={c.id} name={c.name} team={team} running={c.running} startedAt={c.startedAt?.toISOString() ?? null} />}
         {shown === "terminal" && <TerminalView id={c.id} name={c.name} running={c.running && c.state !== "paused"} />}
         {shown === "stats" && <StatsPanel id={c.id} running={c.running && c.state !== "paused"} />}
         {shown === "inspect" && <InspectPanel inspect={inspect} envVisible={envVisible} />}

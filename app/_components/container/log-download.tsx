@@ -8,8 +8,8 @@ import { useState } from "react";
 import { usePermission } from "../../_lib/use-permission";
 import { buttonClass } from "../confirm-dialog";
 
-export function LogDownload({ id, name, timestamps }: { id: string; name: string; timestamps: boolean }) {
-  const permission = usePermission("container.logs.download");
+export function LogDownload({ id, name, team, timestamps }: { id: string; name: string; team: string | null; timestamps: boolean }) {
+  const permission = usePermission("container.logs.download", { team });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

@@ -20,7 +20,7 @@ const stateText: Record<StreamState, string> = {
   error: "Stopped",
 };
 
-export function LogsView({ id, name, running, startedAt }: { id: string; name: string; running: boolean; startedAt: string | null }) {
+export function LogsView({ id, name, team = null, running, startedAt }: { id: string; name: string; team?: string | null; running: boolean; startedAt: string | null }) {
   const { lines, dropped, state, error, retry } = useLogStream(id, running, startedAt);
   const [query, setQuery] = useState("");
   const [onlyMatches, setOnlyMatches] = useState(false);
@@ -74,7 +74,7 @@ export function LogsView({ id, name, running, startedAt }: { id: string; name: s
           <span role="status" aria-label="Log stream" className={state === "live" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-500"}>
             {stateText[state]}
           </span>
-          <LogDownload id={id} name={name} timestamps={timestamps} />
+          <LogDownload id={id} name={name} team={team} timestamps={timestamps} />
         </span>
       </div>
       {error && (

@@ -1,8 +1,10 @@
 /** The Overview tab: what the container is and how it was run, read from its inspect document. */
+import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ContainerOverview } from "@/server/services/containers/container-overview";
 import { exactBytes, humanSize, shortId } from "../../_lib/format";
 import { TimeAgo } from "../time-ago";
+import { PublishedPorts } from "./published-ports";
 
 const none = <span className="text-zinc-500">none</span>;
 
@@ -65,8 +67,19 @@ export function OverviewPanel({ container: c, envVisible }: { container: Contain
       </Section>
 
       <Section title="Ports and mounts">
-        <Row label="Ports">
-          {c.ports.length ? c.ports.map((p) => <div key={`${p.container}-${p.host}`} className="font-mono text-xs">{p.host ? `${p.host} → ${p.container}` : p.container}</div>) : none}
+        <Row label="Networks">
+          {c.networks.length
+            ? c.networks.map((n) => (
+                <div key={n.id} className="text-xs">
+                  <Link href={`/networks/${encodeURIComponent(n.id)}`} className="hover:underline">{n.name}</Link>
+                  {n.ipv4 && <span className="ml-2 font-mono text-zinc-500">{n.ipv4}</span>}
+                </div>
+              ))
+            : none}
+        </Row>
+        <Row label="Published ports"><PublishedPorts ports={c.published} empty="none" /></Row>
+        <Row label="Exposed only">
+          {c.ports.some((p) => !p.host) ? c.ports.filter((p) => !p.host).map((p) => <div key={p.container} className="font-mono text-xs">{p.container}</div>) : none}
         </Row>
         <Row label="Mounts">
           {c.mounts.length

@@ -1,6 +1,6 @@
 "use client";
 /**
- * "Run container": the `docker run -d` options that make sense from a browser (networking comes later). The server's
+ * "Run container": the `docker run -d` options that make sense from a browser. The server's
  * schema (server/services/containers/run-spec.ts) judges the input; its messages appear next to their fields, the
  * engine's errors under the form. On success the new container's page opens.
  */
@@ -12,8 +12,10 @@ import { formErrorsOf, type FormErrors } from "../../_lib/form-errors";
 import { usePermission } from "../../_lib/use-permission";
 import { useTRPC } from "../../_trpc/client";
 import { FormAlert } from "../auth-card";
+import { TeamSelect } from "../teams/team-select";
 import { buttonClass } from "../confirm-dialog";
 import { Checkbox, Input, Select, TextArea } from "./fields";
+import { NetworkingFields, readNetworking } from "./networking-fields";
 
 const linesOf = (value: FormDataEntryValue | null) => String(value ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
 const listOf = (value: FormDataEntryValue | null) => String(value ?? "").split(/[\s,]+/).filter(Boolean);
@@ -41,6 +43,8 @@ export function readRunForm(form: FormData): RunInput {
     capAdd: listOf(form.get("capAdd")),
     capDrop: listOf(form.get("capDrop")),
     labels: linesOf(form.get("labels")),
+    ...readNetworking(form),
+    team: text(form, "team"),
   };
 }
 
@@ -75,6 +79,7 @@ export function RunForm() {
           hint={images.data && tags.length === 0 ? "No tagged images on the engine yet: load or pull one first." : "An image on the engine, e.g. busybox:latest."} />
         <datalist id="run-images">{tags.map((tag) => <option key={tag} value={tag} />)}</datalist>
         <Input label="Name" name="name" autoComplete="off" placeholder="generated when empty" error={e.name} />
+        <TeamSelect error={e.team} />
         <Input label="Command" name="command" autoComplete="off" placeholder="image default" error={e.command}
           hint={<>Split like a shell would: <code>sh -c &apos;echo hi; sleep 60&apos;</code>. Nothing is expanded.</>} />
         <Input label="Working directory" name="workdir" autoComplete="off" placeholder="image default" error={e.workdir} />
@@ -83,6 +88,8 @@ export function RunForm() {
         <TextArea label="Volumes" name="volumes" placeholder={"/host/path:/data:ro\nvolume-name:/cache"} hint="One source:/path[:ro] per line: a host path or a volume name." error={e.volumes} />
         <TextArea label="Labels" name="labels" placeholder="team=web" hint="One key=value per line." error={e.labels} />
       </fieldset>
+
+      <NetworkingFields errors={e} />
 
       <fieldset className="grid gap-4 md:grid-cols-4">
         <legend className="mb-2 text-sm font-semibold">Limits and restart</legend>

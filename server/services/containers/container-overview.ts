@@ -4,6 +4,7 @@
  */
 import type { ContainerInspectInfo } from "dockerode";
 import { REDACTED } from "../../audit/redact";
+import { publishedPortsOf, type PublishedPort } from "../networks/published-ports";
 import { knownStateOf, type ContainerSummary } from "./list-containers";
 
 export interface EnvVar {
@@ -28,6 +29,10 @@ export interface ContainerOverview {
   imageId: string;
   command: string[];
   ports: { container: string; host: string | null }[];
+  /** the ports published on the host, for links */
+  published: PublishedPort[];
+  /** the networks it is attached to, with its address on each (null when it has none: stopped, host, none) */
+  networks: { id: string; name: string; ipv4: string | null }[];
   mounts: { type: string; source: string; destination: string; readOnly: boolean }[];
   restartPolicy: { name: string; maxRetries: number };
   restartCount: number;
@@ -71,6 +76,8 @@ export function containerOverview(info: Inspect, showEnvValues: boolean): Contai
     imageId: info.Image,
     command: [info.Path, ...(info.Args ?? [])].filter((part) => part !== ""),
     ports,
+    published: publishedPortsOf(info.NetworkSettings?.Ports),
+    networks: Object.entries(info.NetworkSettings?.Networks ?? {}).map(([name, e]) => ({ id: e.NetworkID, name, ipv4: e.IPAddress ? `${e.IPAddress}/${e.IPPrefixLen}` : null })),
     mounts: (info.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Name ?? m.Source, destination: m.Destination, readOnly: !m.RW })),
     restartPolicy: { name: host.RestartPolicy?.Name || "no", maxRetries: host.RestartPolicy?.MaximumRetryCount ?? 0 },
     restartCount: info.RestartCount ?? 0,

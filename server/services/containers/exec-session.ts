@@ -20,13 +20,15 @@ export interface ExecSession {
   containerName: string;
   command: string[];
   userId: string | null;
+  /** the container's team (its `hako.team` label), re-checked when the terminal attaches */
+  team?: string | null;
   expiresAt: number;
 }
 
 const registry = globalThis as typeof globalThis & { hakoExecSessions?: Map<string, ExecSession> };
 const sessions = (registry.hakoExecSessions ??= new Map());
 
-export async function createExecSession(target: Engine, principal: Principal, id: string, command: string[]): Promise<ExecSession> {
+export async function createExecSession(target: Engine, principal: Principal, id: string, command: string[], team: string | null = null): Promise<ExecSession> {
   const info = await engineCall(target, (docker) => docker.getContainer(id).inspect());
   const name = info.Name.replace(/^\//, "");
   if (!info.State.Running) throw new ServiceError("Conflict", `Container ${name} is not running; start it to open a terminal.`);
@@ -41,7 +43,7 @@ export async function createExecSession(target: Engine, principal: Principal, id
       Env: ["TERM=xterm-256color"],
     }),
   );
-  return rememberExecSession({ execId: exec.id, containerId: info.Id, containerName: name, command, userId: principal.id });
+  return rememberExecSession({ execId: exec.id, containerId: info.Id, containerName: name, command, userId: principal.id, team });
 }
 
 /** Keeps a new session for its attach (and forgets expired ones). */

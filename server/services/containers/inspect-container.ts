@@ -3,7 +3,8 @@
  * whose role has `container.env.read` (a viewer sees the names).
  */
 import type { ContainerInspectInfo } from "dockerode";
-import { isAllowed } from "../../auth/permissions";
+import { isAllowed, type Role } from "../../auth/permissions";
+import { teamOf } from "../../auth/team-scope";
 import type { Principal } from "../../auth/principal";
 import { engineCall, type Engine } from "../../engine/client";
 import { containerOverview, redactedInspect, type ContainerOverview } from "./container-overview";
@@ -13,12 +14,20 @@ export interface ContainerDetail {
   /** the engine's inspect document (values of Config.Env redacted unless `envVisible`) */
   inspect: ContainerInspectInfo;
   envVisible: boolean;
+  /** the team it belongs to (its `hako.team` label); null when unlabeled */
+  team: string | null;
 }
 
 export async function inspectContainer(target: Engine, principal: Principal, id: string): Promise<ContainerDetail> {
   const info = await engineCall(target, (docker) => docker.getContainer(id).inspect());
-  const envVisible = isAllowed("container.env.read", principal.role);
+  return containerDetail(info, principal.role, teamOf(info.Config.Labels));
+}
+
+/** The detail of an inspected container for someone whose role on it (see ../../auth/team-scope.ts) is `role`. */
+export function containerDetail(info: ContainerInspectInfo, role: Role, team: string | null): ContainerDetail {
+  const envVisible = isAllowed("container.env.read", role);
   return {
+    team,
     overview: containerOverview(info, envVisible),
     inspect: envVisible ? info : redactedInspect(info),
     envVisible,

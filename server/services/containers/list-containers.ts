@@ -7,7 +7,9 @@
  */
 import type Docker from "dockerode";
 import type { ContainerInfo } from "dockerode";
+import { teamOf } from "../../auth/team-scope";
 import { engineCall, type Engine } from "../../engine/client";
+import type { PublishedPort } from "../networks/published-ports";
 
 export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
 
@@ -22,6 +24,10 @@ export interface ContainerSummary {
   /** null while the container has not exited */
   exitCode: number | null;
   created: Date;
+  /** the ports published on the host (while it runs) */
+  ports: PublishedPort[];
+  /** the team it belongs to (its `hako.team` label); null when unlabeled */
+  team: string | null;
 }
 
 const knownStates = new Set<string>(["created", "running", "paused", "restarting", "removing", "exited", "dead"]);
@@ -47,6 +53,8 @@ async function summarise(docker: Docker, info: ContainerInfo): Promise<Container
     status: info.Status,
     exitCode: await exitCodeOf(docker, info, state),
     created: new Date(info.Created * 1000),
+    ports: (info.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ hostIp: p.IP || "0.0.0.0", hostPort: p.PublicPort, containerPort: p.PrivatePort, proto: p.Type })),
+    team: teamOf(info.Labels),
   };
 }
 

@@ -2,10 +2,12 @@
  * The run form's input and what it means to the engine. The form sends text as typed; this schema says what is
  * acceptable, field by field, with messages the form shows next to the field, and `createBody` turns accepted input
  * into the Docker API's `POST /containers/create` body. Environment entries are an array of "KEY=value" so that the
- * audit log's redaction keeps the names and drops the values.
+ * audit log's redaction keeps the names and drops the values. Networking and published ports: ../networks/run-networking.ts.
  */
 import type { ContainerCreateOptions } from "dockerode";
 import { z } from "zod";
+import { applyRunNetworking, runNetworkingFields, runNetworkingProblems } from "../networks/run-networking";
+import { TEAM_LABEL } from "../../auth/team-scope";
 import { parseSize } from "./sizes";
 import { shellWords, ShellWordsError } from "./shell-words";
 
@@ -39,6 +41,9 @@ export const runInputSchema = z
     capAdd: lines(64),
     capDrop: lines(64),
     labels: lines(200),
+    /** the team the container belongs to (recorded as its `hako.team` label); "" for none */
+    team: optionalText(64),
+    ...runNetworkingFields,
   })
   .superRefine((input, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -53,6 +58,7 @@ export const runInputSchema = z
     });
     input.labels.forEach((entry, i) => {
       if (!/^[^=\s]+=/.test(entry)) problem(["labels", i], `"${entry.slice(0, 40)}": write each label as key=value, one per line.`);
+      else if (entry.startsWith(`${TEAM_LABEL}=`)) problem(["labels", i], `${TEAM_LABEL} is set from the Team field, not as a label.`);
     });
     input.volumes.forEach((entry, i) => {
       const message = volumeProblem(entry);
@@ -74,6 +80,7 @@ export const runInputSchema = z
     if (input.pidsLimit && !(/^\d+$/.test(input.pidsLimit) && Number(input.pidsLimit) >= 1)) {
       problem(["pidsLimit"], "Write a whole number of processes, at least 1.");
     }
+    runNetworkingProblems(input, problem);
     if (input.maxRetries) {
       if (input.restart !== "on-failure") problem(["maxRetries"], "Maximum retries apply only to the on-failure policy.");
       else if (!/^\d+$/.test(input.maxRetries)) problem(["maxRetries"], "Write a whole number of retries.");
@@ -118,6 +125,7 @@ export function createBody(spec: RunSpec): ContainerCreateOptions {
       CapDrop: spec.capDrop.map(upper),
     },
   };
+  if (spec.team) body.Labels = { ...body.Labels, [TEAM_LABEL]: spec.team };
   if (spec.name) body.name = spec.name;
   if (cmd.length) body.Cmd = cmd;
   if (spec.workdir) body.WorkingDir = spec.workdir;
@@ -126,5 +134,6 @@ export function createBody(spec: RunSpec): ContainerCreateOptions {
   if (spec.memory) host.Memory = parseSize(spec.memory) ?? undefined;
   if (spec.cpus) host.NanoCpus = Math.round(Number(spec.cpus) * 1e9);
   if (spec.pidsLimit) host.PidsLimit = Number(spec.pidsLimit);
+  applyRunNetworking(body, spec);
   return body;
 }
