@@ -25,15 +25,15 @@ describe("scripts/prisma-migrate.ts", () => {
 
   it("create writes the new migration and deploy applies the folder to another database", async () => {
     const env = { HAKO_PRISMA_DIR: path.join(tmp, "prisma") };
-    await appendFile(path.join(tmp, "prisma/schema.prisma"), `\nmodel Team {\n  id String @id\n}\n`);
+    await appendFile(path.join(tmp, "prisma/schema.prisma"), `\nmodel Widget {\n  id String @id\n}\n`);
 
-    const created = await run(["create", "--name", "add_team", "--url", `file:${tmp}/dev.db`], env);
-    expect(created.stdout).toMatch(/created migration \d{14}_add_team \(sqlite\)/);
+    const created = await run(["create", "--name", "add_widget", "--url", `file:${tmp}/dev.db`], env);
+    expect(created.stdout).toMatch(/created migration \d{14}_add_widget \(sqlite\)/);
     const folders = await readdir(path.join(tmp, "prisma/migrations"));
-    expect(folders.filter((f) => f.endsWith("_add_team"))).toHaveLength(1);
+    expect(folders.filter((f) => f.endsWith("_add_widget"))).toHaveLength(1);
 
     const deployed = await run(["deploy", "--url", `file:${tmp}/other.db`], env);
-    expect(deployed.stdout).toMatch(/^applied: \d{14}_init(, \d{14}_\w+)*, \d{14}_add_team$/m);
+    expect(deployed.stdout).toMatch(/^applied: \d{14}_init(, \d{14}_\w+)*, \d{14}_add_widget$/m);
     expect((await run(["deploy", "--url", `file:${tmp}/other.db`], env)).stdout).toContain("database is up to date");
   });
 

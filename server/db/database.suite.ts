@@ -114,30 +114,30 @@ export function databaseSuite(provider: Provider, scratch: () => Promise<Scratch
   describe("createMigration (the migrate dev flow)", () => {
     it("writes a migration for a new model in the standard layout, applies it, and it then deploys elsewhere", async () => {
       const copy = await copyLayout();
-      await appendFile(copy.schemaPath, `\nmodel Team {\n  id   String @id @default(cuid())\n  name String @unique\n}\n`);
+      await appendFile(copy.schemaPath, `\nmodel Widget {\n  id   String @id @default(cuid())\n  name String @unique\n}\n`);
 
-      const result = await createMigration(url, "add_team", { layout: copy });
-      expect(result.created).toMatch(/^\d{14}_add_team$/);
+      const result = await createMigration(url, "add_widget", { layout: copy });
+      expect(result.created).toMatch(/^\d{14}_add_widget$/);
       expect(result.applied).toEqual([...(await committed()), result.created]);
       const script = await readFile(path.join(copy.migrationsDir, result.created!, "migration.sql"), "utf8");
-      expect(script).toContain(`CREATE TABLE "Team"`);
+      expect(script).toContain(`CREATE TABLE "Widget"`);
       expect(await readFile(path.join(copy.migrationsDir, "migration_lock.toml"), "utf8")).toContain(`provider = "${provider}"`);
       expect(await createMigration(url, "nothing_new", { layout: copy })).toEqual({ created: null, applied: [] });
 
       const elsewhere = await another();
       expect((await migrateDeploy(elsewhere, { layout: copy })).applied).toEqual([...(await committed()), result.created]);
-      await rawScript(elsewhere, `INSERT INTO "Team" ("id", "name") VALUES ('t1', 'ops');`);
-      expect(await rawQuery(elsewhere, `SELECT "name" FROM "Team"`)).toEqual([{ name: "ops" }]);
+      await rawScript(elsewhere, `INSERT INTO "Widget" ("id", "name") VALUES ('t1', 'ops');`);
+      expect(await rawQuery(elsewhere, `SELECT "name" FROM "Widget"`)).toEqual([{ name: "ops" }]);
     });
 
     it("refuses to write a migration when the development database drifted from its history", async () => {
       const copy = await copyLayout();
       await migrateDeploy(url, { layout: copy });
       await rawScript(url, `CREATE TABLE "HandMade" ("id" INTEGER);`);
-      await appendFile(copy.schemaPath, `\nmodel Team {\n  id String @id\n}\n`);
+      await appendFile(copy.schemaPath, `\nmodel Widget {\n  id String @id\n}\n`);
 
-      await expect(createMigration(url, "add_team", { layout: copy })).rejects.toMatchObject({ kind: "MigrationDrift" });
-      expect((await readdir(copy.migrationsDir)).filter((name) => name.endsWith("_add_team"))).toEqual([]);
+      await expect(createMigration(url, "add_widget", { layout: copy })).rejects.toMatchObject({ kind: "MigrationDrift" });
+      expect((await readdir(copy.migrationsDir)).filter((name) => name.endsWith("_add_widget"))).toEqual([]);
     });
 
     it("refuses a migration that drops data unless that is accepted", async () => {

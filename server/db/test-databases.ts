@@ -32,7 +32,23 @@ export async function scratchPostgres(serverUrl: string): Promise<ScratchDatabas
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { url: url.toString(), drop: () => dropWithRetry(() => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+}
+
+/**
+ * FORCE terminates the test's own leftover connections, but not a server process of another role, such as an
+ * autovacuum worker that just entered the fresh database (42501 "must be a member of the role whose process is being
+ * terminated"): that one ends by itself, so the drop is tried again.
+ */
+async function dropWithRetry(drop: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await drop();
+    } catch (err) {
+      if ((err as { code?: string }).code !== "42501" || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Runs SQL outside Prisma's client (to inspect `_prisma_migrations`, or to tamper with a database on purpose). */
