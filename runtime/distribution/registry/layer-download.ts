@@ -2,22 +2,23 @@
  * Downloading one layer blob of a pull, and unpacking it while it arrives.
  *
  * Each piece the registry sends goes three ways in one pass: into the blob's sha256, into the staged blob file
- * (staged-file.ts: written in batches, synced in the background), and into the unpacker (snapshot/layer-apply.ts: decompress, hash
- * the diff ID, extract into `<staging>/<hex>.unpacked/fs`). Nothing here is in the store yet: when the download ends
- * the digest and size are checked, and only then are the staged file and the unpacked tree handed to the store,
- * which renames them into place (image-commit.ts). A digest mismatch fails the layer, naming it; the unpacked tree
- * is thrown away with the staging directory, so a wrong blob is never stored, not even unpacked.
+ * (staged-file.ts: written in batches, synced in the background), and to the unpacker, which runs in a worker thread
+ * (unpack-worker-pool.ts; snapshot/layer-apply.ts there: decompress, hash the diff ID, extract into
+ * `<staging>/<hex>.unpacked/fs`) so that it has a core of its own while this thread reads and hashes the blob.
+ * Nothing here is in the store yet: when the download ends the digest and size are checked, and only then are the
+ * staged file and the unpacked tree handed to the store, which renames them into place (image-commit.ts). A digest
+ * mismatch fails the layer, naming it; the unpacked tree is thrown away with the staging directory, so a wrong blob
+ * is never stored, not even unpacked.
  *
  * A connection that breaks mid-blob is retried, asking for the rest with Range: the unpacker simply goes on with the
  * rest. A registry that answers 200 instead of 206 sends it all again: the file starts over, the unpacking is
  * abandoned, and the store unpacks from the stored blob instead.
  */
-import { open, rm } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { PassThrough } from "node:stream";
 import { dataCorruption, isKind } from "../../errors.js";
 import { digestOfHash, sha256Hasher } from "../../store/digest.js";
-import { unpackLayer, type UnpackedLayer } from "../../snapshot/snapshot-store.js";
+import type { UnpackedLayer } from "../../snapshot/snapshot-store.js";
 import type { Descriptor } from "../staging.js";
 import type { RegistryClient } from "./client.js";
 import { layerId, type Progress } from "./progress.js";
@@ -25,16 +26,15 @@ import type { RegistryError } from "./registry-error.js";
 import type { Registries } from "./settings.js";
 import { StagedFile } from "./staged-file.js";
 import { isRetryable, sleep } from "./transport.js";
-
-/** bytes handed to the unpacker at a time */
-const UNPACK_RUN = 512 << 10;
-/** runs the unpacker may lag behind the download before the download waits for it */
-const UNPACK_BUFFER_PIECES = 16;
+import { WorkerUnpack } from "./unpack-worker-pool.js";
 
 export interface DownloadedLayer {
   /** the staged blob, verified against its digest */
   file: string;
-  /** the layer unpacked from it, or undefined when unpacking could not go along (the registry restarted the blob) */
+  /**
+   * the layer unpacked from it, or undefined when unpacking could not go along (the registry restarted the blob, or
+   * the unpack worker stopped)
+   */
   unpacked?: UnpackedLayer;
 }
 
@@ -55,7 +55,8 @@ export async function downloadLayer({ client, repo, desc, file, progress, regist
   const fh = await open(file, "w", 0o600);
   const staged = new StagedFile(fh);
   let hash = sha256Hasher();
-  let unpacking: StreamingUnpack | null = new StreamingUnpack(`${file}.unpacked`, `layer ${digest}`);
+  let unpacking: WorkerUnpack | null =
+    new WorkerUnpack(`${file}.unpacked`, `layer ${digest}`, registries.options.maxConcurrentDownloads);
   const take = (piece: Buffer): Promise<unknown> | undefined => {
     if (total > 0 && staged.size + piece.length > total) {
       throw dataCorruption(`size mismatch for layer ${digest}: the registry sent more than ${total} bytes`);
@@ -156,67 +157,4 @@ function eachPiece(res: IncomingMessage, take: (piece: Buffer) => Promise<unknow
       else finish();
     });
   });
-}
-
-/** The unpacker fed as the blob arrives; it lags at most {@link UNPACK_BUFFER_PIECES} runs behind. */
-class StreamingUnpack {
-  // object mode: the unpacker reads the runs one by one; a byte stream would concatenate what is buffered on read
-  private readonly input = new PassThrough({ objectMode: true, highWaterMark: UNPACK_BUFFER_PIECES });
-  private readonly result: Promise<UnpackedLayer | { failed: unknown }>;
-
-  constructor(private readonly dir: string, label: string) {
-    this.result = unpackLayer(this.input, dir, label)
-      .catch((failed: unknown) => {
-        // a hostile or broken layer: the download goes on (its digest decides which error the user sees)
-        this.input.destroy();
-        return { failed };
-      });
-  }
-
-  private pieces: Buffer[] = [];
-  private gathered = 0;
-
-  /**
-   * Passes a piece on; returns a promise only when the unpacker is behind and the caller should wait. Pieces go on
-   * in runs of {@link UNPACK_RUN} bytes: each run is one hand-off to the decompressor's thread, and waking that
-   * thread for every 64 KiB socket piece cost more than copying the pieces together.
-   */
-  write(piece: Buffer): Promise<void> | undefined {
-    this.pieces.push(piece);
-    this.gathered += piece.length;
-    if (this.gathered < UNPACK_RUN) return undefined;
-    return this.pass();
-  }
-
-  private pass(): Promise<void> | undefined {
-    const run = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces, this.gathered);
-    this.pieces = [];
-    this.gathered = 0;
-    if (this.input.destroyed || this.input.write(run)) return undefined;
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.input.off("drain", done);
-        this.input.off("close", done);
-        resolve();
-      };
-      this.input.on("drain", done);
-      this.input.on("close", done);
-    });
-  }
-
-  /** The blob is complete and verified: the rest of the unpacking, and its outcome. */
-  async finish(): Promise<UnpackedLayer> {
-    if (this.gathered > 0) await this.pass();
-    if (!this.input.destroyed) this.input.end();
-    const r = await this.result;
-    if ("failed" in r) throw r.failed;
-    return r;
-  }
-
-  /** Stops unpacking and removes what it made. */
-  async abandon(): Promise<void> {
-    this.input.destroy();
-    await this.result;
-    await rm(this.dir, { recursive: true, force: true });
-  }
 }
