@@ -43,16 +43,18 @@ function noteNetwork(audit: AuditNote, network: NetworkRef): NetworkRef {
 
 export const networksRouter = createTRPCRouter({
   list: procedure("network.list").query(async ({ ctx }) => {
-    const [networks, standing] = await Promise.all([listNetworks(engine()), standingOf(ctx.db, ctx.principal)]);
+    const standing = await standingOf(ctx.db, ctx.principal);
+    const networks = await listNetworks(engine(), (team) => inScope(standing, team));
     return networks.filter((n) => n.builtin || inScope(standing, n.team));
   }),
 
   inspect: procedure("network.inspect")
     .input(networkRef)
     .query(async ({ ctx, input }) => {
-      const network = await networkDetail(engine(), input.id);
+      const standing = await standingOf(ctx.db, ctx.principal);
+      const network = await networkDetail(engine(), input.id, (team) => inScope(standing, team));
       noteNetwork(ctx.audit, network);
-      if (!network.builtin) requireInScope(await standingOf(ctx.db, ctx.principal), "network.inspect", network.team, `Network ${network.name}`);
+      if (!network.builtin) requireInScope(standing, "network.inspect", network.team, `Network ${network.name}`);
       return network;
     }),
 

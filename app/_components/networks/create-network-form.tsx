@@ -1,8 +1,9 @@
 "use client";
 /**
  * "Create network": a bridge network with an optional subnet and gateway (chosen by the engine when empty), internal
- * (no route out) and labels. The server's checks appear next to their fields; the engine's refusals too when they are
- * about one field (an overlapping subnet, a name already taken), else under the form.
+ * (no route out), labels and the team it belongs to (its `hako.team` label; team members must choose one of theirs).
+ * The server's checks appear next to their fields; the engine's refusals too when they are about one field (an
+ * overlapping subnet, a name already taken), else under the form.
  */
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -11,6 +12,7 @@ import { useTRPC } from "../../_trpc/client";
 import { FormAlert } from "../auth-card";
 import { buttonClass } from "../confirm-dialog";
 import { Checkbox, Input, TextArea } from "../run-form/fields";
+import { TeamSelect } from "../teams/team-select";
 
 /** Which field an engine refusal is about, from its words (the engine answers in text, not per field). */
 function fieldOfEngineError(message: string): string | undefined {
@@ -48,6 +50,7 @@ export function CreateNetworkForm({ onCreated, onCancel }: { onCreated(name: str
       gateway: text("gateway"),
       internal: form.get("internal") === "on",
       labels: text("labels").split("\n").map((l) => l.trim()).filter(Boolean),
+      team: text("team"),
     });
   }
 
@@ -60,7 +63,7 @@ export function CreateNetworkForm({ onCreated, onCancel }: { onCreated(name: str
       <TextArea label="Labels" name="labels" placeholder="tier=db" hint="One key=value per line." error={e.labels} />
       <Checkbox label="Internal (no route out of the network)" name="internal"
         hint="Containers reach each other, but not the host's networks or the internet." />
-      <div />
+      <TeamSelect error={e.team} />
       <div className="flex flex-col gap-3 md:col-span-3">
         <FormAlert message={errors.form} />
         <div className="flex gap-2">

@@ -3,10 +3,12 @@
  *
  * A container is *attached* to a network when its NetworkSettings name it, running or not (what keeps the engine from
  * removing the network). The container list carries every container's attachments, so the page costs two requests
- * however many networks and containers there are.
+ * however many networks and containers there are. Only the attached containers the caller may see (`maySee`, by their
+ * team) are counted and listed: a built-in network such as bridge is shared by every team.
  */
 import type { ContainerInfo, NetworkInspectInfo } from "dockerode";
 import { engineCall, type Engine } from "../../engine/client";
+import { teamOf } from "../../auth/team-scope";
 import { knownStateOf, type ContainerSummary } from "../containers/list-containers";
 import { BUILTIN_NETWORKS, TEAM_LABEL } from "./network-input";
 
@@ -43,22 +45,27 @@ export interface NetworkDetail extends NetworkSummary {
   options: Record<string, string>;
 }
 
-export async function listNetworks(target: Engine): Promise<NetworkSummary[]> {
+/** Whether the caller may see a container of `team` (null: unlabeled); everyone sees all when not given. */
+export type MaySee = (team: string | null) => boolean;
+
+const seesAll: MaySee = () => true;
+
+export async function listNetworks(target: Engine, maySee: MaySee = seesAll): Promise<NetworkSummary[]> {
   const [networks, containers] = await Promise.all([
     engineCall(target, (docker) => docker.listNetworks()),
     engineCall(target, (docker) => docker.listContainers({ all: true })),
   ]);
   return networks
-    .map((n) => summaryOf(n, attachedTo(n.Id, containers).length))
+    .map((n) => summaryOf(n, attachedTo(n.Id, containers, maySee).length))
     .sort((a, b) => Number(b.builtin) - Number(a.builtin) || a.name.localeCompare(b.name));
 }
 
-export async function networkDetail(target: Engine, ref: string): Promise<NetworkDetail> {
+export async function networkDetail(target: Engine, ref: string, maySee: MaySee = seesAll): Promise<NetworkDetail> {
   const [network, containers] = await Promise.all([
     engineCall(target, (docker) => docker.getNetwork(ref).inspect() as Promise<NetworkInspectInfo>),
     engineCall(target, (docker) => docker.listContainers({ all: true })),
   ]);
-  const attached = attachedTo(network.Id, containers);
+  const attached = attachedTo(network.Id, containers, maySee);
   return { ...summaryOf(network, attached.length), attached, options: network.Options ?? {} };
 }
 
@@ -80,8 +87,9 @@ function summaryOf(n: NetworkInspectInfo, containers: number): NetworkSummary {
   };
 }
 
-function attachedTo(networkId: string, containers: ContainerInfo[]): AttachedContainer[] {
+function attachedTo(networkId: string, containers: ContainerInfo[], maySee: MaySee): AttachedContainer[] {
   return containers
+    .filter((c) => maySee(teamOf(c.Labels)))
     .flatMap((c): AttachedContainer[] => {
       const endpoint = Object.values(c.NetworkSettings?.Networks ?? {}).find((e) => e.NetworkID === networkId);
       if (!endpoint) return [];
