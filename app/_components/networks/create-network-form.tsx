@@ -63,7 +63,7 @@ export function CreateNetworkForm({ onCreated, onCancel }: { onCreated(name: str
       <TextArea label="Labels" name="labels" placeholder="tier=db" hint="One key=value per line." error={e.labels} />
       <Checkbox label="Internal (no route out of the network)" name="internal"
         hint="Containers reach each other, but not the host's networks or the internet." />
-      <TeamSelect error={e.team} />
+      <TeamSelect error={e.team} resource="network" />
       <div className="flex flex-col gap-3 md:col-span-3">
         <FormAlert message={errors.form} />
         <div className="flex gap-2">

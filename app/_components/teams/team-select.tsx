@@ -11,7 +11,8 @@ import { useRole } from "../../_lib/use-permission";
 import { useTRPC } from "../../_trpc/client";
 import { Select } from "../run-form/fields";
 
-export function TeamSelect({ error }: { error?: string | undefined }) {
+/** `resource` names what is being created, for the hint ("container", "network"). */
+export function TeamSelect({ error, resource = "container" }: { error?: string | undefined; resource?: string }) {
   const trpc = useTRPC();
   const role = useRole();
   const teams = useQuery(trpc.teams.list.queryOptions(undefined, { staleTime: 60_000 }));
@@ -22,7 +23,7 @@ export function TeamSelect({ error }: { error?: string | undefined }) {
   const first = choices.find((team) => mayRun(team.myRole));
   return (
     <Select label="Team" name="team" required={!admin} defaultValue={admin ? "" : first?.name} error={error}
-      hint={admin ? "Its members see it and act on it by their role in the team." : "The container belongs to this team; its members see it."}>
+      hint={admin ? "Its members see it and act on it by their role in the team." : `The ${resource} belongs to this team; its members see it.`}>
       {admin && <option value="">No team (admins only)</option>}
       {choices.map((team) => (
         <option key={team.id} value={team.name} disabled={!mayRun(team.myRole)}>
