@@ -131,9 +131,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("hakod stopping; containers keep running", { signal });
-    server.close(() => process.exit(0));
+    // exit once both the API server and the engine have closed (the engine removes its idle cgroup parent, for one),
+    // or after 2 s whatever is still pending
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
-    void engine.close().finally(() => process.exit(0));
+    void Promise.allSettled([serverClosed, engine.close()]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
