@@ -2,7 +2,9 @@
 # Published-port benchmark: TCP throughput and connection rate through a port published with `-p 127.0.0.1::PORT`
 # (hakod's userland proxy: host loopback -> proxy in hakod -> bridge -> veth -> container) versus straight to the
 # container's address on the bridge (host -> bridge -> veth -> container, no proxy). Prints each side and the ratio
-# published/direct; never fails on numbers. See bench/README.md.
+# published/direct; never fails on numbers. See bench/README.md. A connection that has carried 512 KiB leaves hakod's
+# event loop for its own hako-port-relay process (splice(2), runtime/native/README-port-relay.md): the iperf3 runs
+# measure that relay, the ab runs (3-byte replies) the Node proxy.
 #
 #   throughput   iperf3 (Debian's), client on the host, server in the container's network namespace (the same binary
 #                on both sides, entered with nsenter: the busybox image has no iperf3), BENCH_NET_SECS seconds per
@@ -96,7 +98,7 @@ for k in "${!VALUES[@]}"; do
   # shellcheck disable=SC2086
   M[$k]=$(median ${VALUES[$k]})
 done
-# hakod's own CPU time over the whole run (the proxy runs in its event loop)
+# hakod's own CPU time over the whole run (the proxy runs in its event loop; the relays are separate processes)
 HAKOD_CPU=$(awk '{ printf "%.1f", ($14 + $15) / 100 }' "/proc/$HAKOD_PID/stat" 2>/dev/null || echo "?")
 
 {

@@ -1,6 +1,13 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
+import { RELAY_AFTER } from "./port-relay.js";
 import { parsePortKey, planPorts, startProxies } from "./ports.js";
+
+/** Points the proxies started next at another relay binary (undefined: the built one). */
+function setRelay(binary: string | undefined): void {
+  if (binary === undefined) delete process.env.HAKO_PORT_RELAY;
+  else process.env.HAKO_PORT_RELAY = binary;
+}
 
 describe("published ports", () => {
   it("plans explicit bindings and -P's exposed ports, refusing invalid specs", () => {
@@ -49,7 +56,11 @@ describe("published ports", () => {
     }
   });
 
-  it("passes large transfers both ways intact to a client that reads slowly at times, and the client's FIN on", async () => {
+  // with the relay binary the transfer moves to a relay process midway (port-relay.ts); without it, it stays in Node
+  it.each([["through a relay", undefined], ["in Node when the relay binary is missing", "/nonexistent/hako-port-relay"]])(
+    "passes large transfers both ways intact to a client that reads slowly at times, and the client's FIN on (%s)",
+    async (_, binary) => {
+    setRelay(binary);
     const { connect } = await import("node:net");
     const { createHash, randomBytes } = await import("node:crypto");
     const sha = (b: Buffer[]): string => b.reduce((h, x) => h.update(x), createHash("sha256")).digest("hex");
@@ -87,6 +98,49 @@ describe("published ports", () => {
       expect(got.subarray(0, nl).toString()).toBe(sha(upload));
       expect(sha([got.subarray(nl + 1)])).toBe(sha(sent));
     } finally {
+      proxy!.close();
+      target.close();
+      setRelay(undefined);
+    }
+  });
+
+  it("gives a bulk connection to a relay process that ends with it, and kills it when the proxy closes", async () => {
+    const { connect } = await import("node:net");
+    const { readFileSync, readdirSync } = await import("node:fs");
+    // the relay processes among this process's children
+    const relays = (): number[] => readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+        return stat.includes("(hako-port-relay)") && stat.split(") ")[1]!.split(" ")[1] === String(process.pid) ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
+    // the "container" echoes; the client sends more than RELAY_AFTER and reads it all back, then the relay must exist
+    const target = createServer({ allowHalfOpen: true }, (c) => c.pipe(c));
+    const tport = await new Promise<number>((r) => target.listen(0, "127.0.0.1", () => r((target.address() as { port: number }).port)));
+    const [proxy] = await startProxies([{ proto: "tcp", containerPort: tport, hostIp: "127.0.0.1", hostPort: 0 }], "127.0.0.1");
+    const s = connect({ host: "127.0.0.1", port: proxy!.port.hostPort, allowHalfOpen: true });
+    try {
+      const size = 2 * RELAY_AFTER;
+      const ended = new Promise<void>((r) => s.on("end", () => r()));
+      await new Promise<void>((resolve, reject) => {
+        let got = 0;
+        s.on("data", (d: Buffer) => (got += d.length) >= size && resolve()).on("error", reject);
+        s.write(Buffer.alloc(size, 1));
+      });
+      // the hand-off happens once Node has written out what it held: wait for it, then check the echo still works
+      for (let i = 0; i < 100 && relays().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(relays()).toHaveLength(1);
+      const echo = new Promise<string>((r) => s.once("data", (d: Buffer) => r(d.toString())));
+      s.write("after\n");
+      expect(await echo).toBe("after\n");
+      proxy!.close();
+      await ended;
+      for (let i = 0; i < 100 && relays().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(relays()).toEqual([]);
+    } finally {
+      s.destroy();
       proxy!.close();
       target.close();
     }

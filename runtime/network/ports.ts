@@ -1,13 +1,16 @@
 /**
  * Published ports: the port bindings of a container (HostConfig.PortBindings, `-P` over ExposedPorts) settled into
  * concrete listeners, and the userland proxy that forwards each one to the container's address (no firewall rules:
- * Node `net`/`dgram` servers on the host). A binding with host port "" or "0" gets a port from the kernel.
+ * Node `net`/`dgram` servers on the host; bulk TCP transfers move to a kernel relay, port-relay.ts). A binding with
+ * host port "" or "0" gets a port from the kernel.
  *
  * Words: a *port key* is Docker's "<port>/<proto>" (proto tcp or udp); a *binding* is {HostIp, HostPort}.
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import type { ChildProcess } from "node:child_process";
 import { conflict, invalidArgument } from "../errors.js";
+import { handOff, RELAY_AFTER, relayBinary } from "./port-relay.js";
 
 export interface PortBinding {
   HostIp: string;
@@ -99,14 +102,17 @@ const UPSTREAM_READ = 64 * 1024;
  * The container's side of a connection: what it sends is read into one buffer of the connection's own, reused for
  * every read (no allocation, no stream machinery per chunk: about a third less CPU per byte than a pipe), and written
  * to the client. A write the kernel did not take at once still refers to that buffer, so reading stops until the
- * client has drained. (The client's side cannot be read that way: Node offers it only for sockets it connects.)
+ * client has drained; `resumable` says whether reading may start again then (not while the connection moves to a
+ * relay). (The client's side cannot be read that way: Node offers it only for sockets it connects.)
  */
-function connectUpstream(host: string, port: number, client: Socket): Socket {
+function connectUpstream(host: string, port: number, client: Socket, carried: (n: number) => void,
+  resumable: () => boolean): Socket {
   const upstream: Socket = connect({ host, port, allowHalfOpen: true, onread: { buffer: Buffer.allocUnsafe(UPSTREAM_READ),
     callback: (n: number, buf: Uint8Array) => {
       client.write(buf.subarray(0, n));
+      carried(n);
       if (client.writableLength === 0) return true;
-      client.once("drain", () => upstream.resume());
+      client.once("drain", () => resumable() && upstream.resume());
       return false;
     } } });
   upstream.on("end", () => client.end());
@@ -115,15 +121,37 @@ function connectUpstream(host: string, port: number, client: Socket): Socket {
 
 function tcpProxy(p: PublishedPort, target: string): Promise<PortProxy> {
   const sockets = new Set<Socket>();
+  const relays = new Set<ChildProcess>();
+  const relay = relayBinary();
   // Half-open on both sides: a client that sends its request and then shuts down its write side (FIN) must still get
   // the reply, so the FIN is passed on (pipe, and the upstream's end, end the other side) instead of closing the
   // whole connection at once.
   const server: Server = createServer({ allowHalfOpen: true }, (client) => {
-    const upstream = connectUpstream(target, p.containerPort, client);
+    // bytes carried so far; past RELAY_AFTER the connection moves to a relay (port-relay.ts), or stays for good
+    let total = 0;
+    let state: "node" | "moving" | "staying" = "node";
+    const carried = (n: number): void => {
+      total += n;
+      if (!relay || state !== "node" || total < RELAY_AFTER) return;
+      state = "moving";
+      setImmediate(() => {
+        client.unpipe(upstream);
+        handOff(relay, client, upstream, (child) => {
+          relays.add(child);
+          child.once("exit", () => relays.delete(child));
+        }, () => {
+          state = "staying";
+          client.pipe(upstream);
+          upstream.resume();
+        });
+      });
+    };
+    const upstream = connectUpstream(target, p.containerPort, client, carried, () => state !== "moving");
     sockets.add(client).add(upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     client.pipe(upstream);
+    if (relay) client.on("data", (d: Buffer) => carried(d.length));
     const done = (): void => {
       client.destroy();
       upstream.destroy();
@@ -143,6 +171,7 @@ function tcpProxy(p: PublishedPort, target: string): Promise<PortProxy> {
         close: () => {
           server.close();
           for (const s of sockets) s.destroy();
+          for (const r of relays) r.kill("SIGKILL");
         },
       });
     });
