@@ -31,6 +31,7 @@ import { downloadLayer, type DownloadedLayer } from "./layer-download.js";
 import { mapLimit } from "./limit.js";
 import { layerId, Progress, type ProgressSink } from "./progress.js";
 import { RegistryError } from "./registry-error.js";
+import { warmUnpackWorker } from "./unpack-worker-pool.js";
 import type { Registries } from "./settings.js";
 
 export const PULL_PREFIX = "pull-";
@@ -83,6 +84,7 @@ export async function pullImage(deps: PullDeps, req: PullRequest, sink: Progress
   const shown = familiarString(ref);
   const reference = ref.digest ?? (ref.tag as string);
 
+  warmUnpackWorker();
   const resolved = await resolveManifest(client, ref, reference);
   progress.status(`Pulling from ${ref.path}`, reference);
   const { top, manifest } = resolved;
