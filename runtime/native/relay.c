@@ -43,6 +43,18 @@ drop_client (struct relay *r, size_t i)
   r->clients[i] = r->clients[--r->n_clients];
 }
 
+/* drops the clients marked `dropped`: the round over the clients marks rather than drops, because dropping moves
+ * the last client into the freed slot, under the client being read and out of step with the poll array */
+static void
+sweep_clients (struct relay *r)
+{
+  size_t i;
+
+  for (i = r->n_clients; i-- > 0;)
+    if (r->clients[i]->dropped)
+      drop_client (r, i);
+}
+
 static void
 broadcast (struct relay *r, int type, const char *data, size_t len)
 {
@@ -94,7 +106,7 @@ drop_sink (struct relay *r, const char *p, size_t len)
     return;
   for (i = r->n_clients; i-- > 0;)
     if (r->clients[i]->sink && r->clients[i]->sink_id == sink_id_of (p))
-      drop_client (r, i);
+      r->clients[i]->dropped = 1; /* called while reading a client: swept after the round */
 }
 
 static void
@@ -360,18 +372,22 @@ step (struct relay *r)
   if (poll (p, n, timeout) < 0)
     return errno == EINTR ? 1 : -1;
 
-  /* clients first: a start or stdin frame should not wait behind a burst of output. Backwards, because
-   * dropping client i moves the last one (already handled) into its place and leaves those below i alone. */
+  /* clients first: a start or stdin frame should not wait behind a burst of output. A frame can drop another
+   * client (a sink) and add one (at the end, unpolled this round): clients are only marked here, and slot i
+   * stays the client polled at p[base + i] until the sweep. */
   for (i = r->n_clients; i-- > 0;)
     {
       struct pollfd *cp = &p[base + (int) i];
       struct hako_client *cl = r->clients[i];
+      if (cl->dropped)
+        continue;
       r->reading = cl;
       if (((cp->revents & POLLOUT) && client_flush (cl) < 0)
           || (cl->sink && (cp->revents & (POLLHUP | POLLERR)))
           || (!cl->sink && (cp->revents & (POLLIN | POLLHUP | POLLERR)) && client_read (cl, handle_frame, r) < 0))
-        drop_client (r, i);
+        cl->dropped = 1;
     }
+  sweep_clients (r);
   if (p[i_listen].revents & POLLIN)
     accept_clients (r, r->io->listen_fds[0]);
   if (i_listen2 >= 0 && (p[i_listen2].revents & POLLIN))

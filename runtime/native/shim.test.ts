@@ -293,6 +293,48 @@ describe.skipIf(!isRoot)("hako-shim", () => {
       theirs.destroy();
     });
 
+  it("keeps serving every client when one drops a sink (frame 10) and sends a bad frame in the same write", async () => {
+    // the sink sits below the dropping client, which is the last one: dropping moves clients between slots while
+    // the shim is still reading the dropping client
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen({ path: `\0hako-sink-drop-test-${process.pid}` }, r));
+    const accepted = new Promise<net.Socket>((r) => server.once("connection", r));
+    const theirs = net.connect({ path: `\0hako-sink-drop-test-${process.pid}` });
+    const ours = await accepted;
+    server.close();
+    const got: Buffer[] = [];
+    theirs.on("data", (d: Buffer) => got.push(d));
+    const fd = (ours as unknown as { _handle: { fd: number } })._handle.fd;
+    const id = Buffer.alloc(8);
+    id.writeBigUInt64BE(BigInt(fs.fstatSync(fd).ino));
+    const sink = Buffer.alloc(20);
+    sink[1] = 3;
+    sink.writeUInt32BE(process.pid, 4);
+    sink.writeUInt32BE(fd, 8);
+    id.copy(sink, 12);
+    const shim = await create(["sh", "-c", "read x; echo after $x"], { stdin: true });
+    const control = await Client.connect(shim.socket);
+    control.send(9, sink);
+    await control.until(() => control.frames.some((f) => f.type === 9), "the sink's answer");
+    expect(control.frames.find((f) => f.type === 9)!.payload[0]).toBe(0); // taken
+    const bystander = await Client.connect(shim.socket);
+    const dropper = await Client.connect(shim.socket);
+    const dropped = new Promise((r) => dropper.sock.once("close", r));
+    const drop = Buffer.concat([Buffer.from([10, 0, 0, 0, 0, 0, 0, 8]), id]);
+    const oversized = Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]); // a frame header past the limit: refused
+    dropper.sock.write(Buffer.concat([drop, oversized]));
+    await dropped;
+    control.start();
+    control.send(0, Buffer.from("go\n"));
+    expect(await bystander.exit()).toMatchObject({ exitCode: 0 });
+    expect(bystander.output(1)).toBe("after go\n");
+    expect(await control.exit()).toMatchObject({ exitCode: 0 });
+    expect(control.output(1)).toBe("after go\n");
+    expect(got).toEqual([]); // the sink was dropped before any output
+    ours.destroy();
+    theirs.destroy();
+  });
+
   it("survives the death (kill -9) of the process that spawned it, and the container finishes normally", async () => {
     const { id, dir, socket } = prepare(["sh", "-c", "sleep 1; echo finished"]);
     const args = JSON.stringify(shimArgs(dir, id, socket, []));

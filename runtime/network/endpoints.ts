@@ -61,17 +61,14 @@ export class Endpoints {
 
   /**
    * Gives each attachment (network ID → attachment, in interface order) an address and makes its endpoint as
-   * `eth<index>` in the container's new namespace: one namespace with all its endpoints (see links.ts).
+   * `eth<index>` in the container's new namespace: one namespace with all its endpoints (see links.ts). On a failure
+   * the caller calls {@link teardownNow} (within the same {@link serial}): the attachments keep their host
+   * interfaces until then, so that it takes down what was made, the default bridge too if this made it.
    */
   async plugInAll(rec: ContainerRecord, atts: Array<[NetworkRecord, Attachment]>): Promise<void> {
     const specs = atts.map(([net, a], i) => this.allocate(rec, net, a, i));
-    try {
-      await this.links.createNetns(this.layout.netnsFile(rec.id), specs);
-      await this.bridgeOp(() => this.links.plugHostEnds(specs));
-    } catch (err) {
-      for (const [, a] of atts) clearEndpoint(a);
-      throw err;
-    }
+    await this.links.createNetns(this.layout.netnsFile(rec.id), specs);
+    await this.bridgeOp(() => this.links.plugHostEnds(specs));
   }
 
   /** One more endpoint in the running container's namespace (a connect). */

@@ -34,6 +34,9 @@ export async function writeFileBody(fd: number, body: AsyncIterable<Uint8Array>)
         syncing = dataSync(fd).finally(() => { syncing = null; });
       }
       inFlight = writeAt(fd, pieces, position);
+      // handled now, thrown later: a failure (ENOSPC) while the next batch is awaited would otherwise be an
+      // unhandled rejection, which ends the process; the `await inFlight` above or below still throws it
+      inFlight.catch(() => {});
       position += gathered;
       pieces = [];
       gathered = 0;
