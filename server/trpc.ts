@@ -13,7 +13,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { recordAudit, type AuditActor, type AuditOutcome, type AuditTarget } from "./audit/record";
 import { resolveCredential } from "./auth/credential";
-import { deniedMessage, isAllowed, permissions, type Action } from "./auth/permissions";
+import { deniedMessage, isAllowed, permissions, SESSION_ONLY_MESSAGE, sessionOnly, type Action } from "./auth/permissions";
 import type { Principal } from "./auth/principal";
 import type { PendingSession } from "./auth/sessions";
 import { openDatabase, type Db } from "./db";
@@ -150,14 +150,15 @@ async function rawInputOf(getRawInput: () => Promise<unknown>): Promise<unknown>
 const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
   if (!meta) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${path} declares no permission` });
   const { principal } = ctx;
+  const tokenRefused = Boolean(ctx.apiTokenId) && sessionOnly.has(meta.action);
   // The global role, or failing that a team role (./services/teams/standing.ts); the team of the resource itself is
   // checked by the procedure once it knows the resource (./auth/team-scope.ts).
-  if (principal && (isAllowed(meta.action, principal.role) || (await allowedAnywhere(ctx.db, principal, meta.action)))) {
+  if (principal && !tokenRefused && (isAllowed(meta.action, principal.role) || (await allowedAnywhere(ctx.db, principal, meta.action)))) {
     return next({ ctx: { principal } });
   }
 
   const code = principal ? "FORBIDDEN" : "UNAUTHORIZED";
-  const message = principal ? deniedMessage(meta.action, principal.role) : "Sign in to continue.";
+  const message = !principal ? "Sign in to continue." : tokenRefused ? SESSION_ONLY_MESSAGE : deniedMessage(meta.action, principal.role);
   const params = await rawInputOf(getRawInput);
   await recordAudit(ctx.db, {
     actor: actorOf(principal),

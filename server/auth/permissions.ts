@@ -34,7 +34,8 @@ export const permissions = {
   "auth.status": "public",
   "auth.setup": "public",
   "auth.signin": "public",
-  "auth.signout": everyone,
+  // Public so that a pending sign-in (./sessions.ts) can be abandoned too; the handler refuses a caller with neither.
+  "auth.signout": "public",
   // The steps that finish a pending sign-in (server/auth/sessions.ts): public, because a pending session is nobody yet;
   // each works only on the caller's own pending session.
   "auth.totp.verify": "public",
@@ -134,6 +135,22 @@ export const refinements = {
   "container.env.read": "container.inspect",
   "container.create.privileged": "container.create",
 } as const satisfies Partial<Record<Action, Action>>;
+
+/**
+ * Account-management actions: they need a signed-in session, never a personal API token. A token is a credential
+ * handed to scripts; if it could mint more tokens, change the password, turn two-factor on or off or end sessions, a
+ * leaked token would be a takeover of its owner's account rather than a revocable grant.
+ */
+export const sessionOnly: ReadonlySet<Action> = new Set<Action>([
+  "user.password.change",
+  "account.totp.enrol",
+  "account.totp.enable",
+  "account.totp.disable",
+  "session.revoke",
+  "token.create",
+]);
+
+export const SESSION_ONLY_MESSAGE = "API tokens cannot manage the account; sign in with a password.";
 
 /** The one wording of a refusal, for the procedure check, refinements and the terminal's WebSocket alike. */
 export function deniedMessage(action: Action, role: Role): string {

@@ -53,11 +53,14 @@ export async function openSession(
   userId: string,
   origin: SessionOrigin,
   now = new Date(),
-  options: { secondFactorPending?: boolean } = {},
+  /** what the session still owes: a two-factor code, and/or a new password (the latter is read from the user row) */
+  options: { secondFactorPending?: boolean; passwordPending?: boolean } = {},
 ): Promise<OpenedSession> {
   const token = newSessionToken();
   const pending = options.secondFactorPending ?? false;
-  const expiresAt = new Date(now.getTime() + (pending ? PENDING_TTL_MS : SESSION_TTL_MS));
+  // Any step owed makes the session pending, and a pending session lives only PENDING_TTL_MS.
+  const ttl = pending || options.passwordPending ? PENDING_TTL_MS : SESSION_TTL_MS;
+  const expiresAt = new Date(now.getTime() + ttl);
   const row = await db.session.create({
     data: {
       tokenHash: hashSessionToken(token),

@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PENDING_TTL_MS } from "../auth/sessions";
 import { base32Decode, totp } from "../auth/totp";
 import { callHttp, sessionTokenOf } from "../auth/testing/trpc-http";
 import { createUser } from "../services/users/create-user";
@@ -146,5 +147,57 @@ describe("two-factor sign-in", () => {
     expect((await callHttp("account.totp.disable", { input: { password: "wrong-password" }, headers: as(cookie) })).status).toBe(400);
     expect((await callHttp("account.totp.disable", { input: { password: "first-password" }, headers: as(cookie) })).status).toBe(200);
     expect((await signedIn("erin")).data.next).toBeNull();
+  });
+});
+
+describe("personal API tokens and the account", () => {
+  it("a token cannot mint tokens or touch two-factor (refused 403 and audited), while the session still can", async () => {
+    await newUser("frank");
+    const { cookie } = await signedIn("frank");
+    const created = await callHttp("account.tokens.create", { input: { name: "ci" }, headers: as(cookie) });
+    expect(created.status).toBe(200);
+    const bearer = { authorization: `Bearer ${(created.data as { token: string }).token}` };
+    expect((await callHttp("account.me", { mutation: false, headers: bearer })).status).toBe(200);
+
+    const mint = await callHttp("account.tokens.create", { input: { name: "escalate" }, headers: bearer });
+    expect(mint.error).toEqual({ code: "FORBIDDEN", message: "API tokens cannot manage the account; sign in with a password." });
+    expect(mint.status).toBe(403);
+    const enrol = await callHttp("account.totp.enrol", { headers: bearer });
+    expect(enrol.status).toBe(403);
+    expect(enrol.error?.message).toBe("API tokens cannot manage the account; sign in with a password.");
+    const stored = await temp.db.user.findUniqueOrThrow({ where: { username: "frank" } });
+    expect(stored.totpSecret).toBeNull();
+    expect(await temp.db.apiToken.count({ where: { userId: stored.id } })).toBe(1);
+    const denied = await temp.db.auditEvent.findMany({ where: { actorName: "frank", outcome: "denied" }, orderBy: { seq: "asc" } });
+    expect(denied.map((r) => [r.action, r.message])).toEqual([
+      ["token.create", "API tokens cannot manage the account; sign in with a password."],
+      ["account.totp.enrol", "API tokens cannot manage the account; sign in with a password."],
+    ]);
+
+    expect((await callHttp("account.tokens.create", { input: { name: "second" }, headers: as(cookie) })).status).toBe(200);
+    expect((await callHttp("account.totp.enrol", { headers: as(cookie) })).status).toBe(200);
+  });
+});
+
+describe("a pending sign-in", () => {
+  it("owing only a new password lives PENDING_TTL_MS, and signing out ends it", async () => {
+    await newUser("gina");
+    await temp.db.user.update({ where: { username: "gina" }, data: { mustChangePassword: true } });
+    const before = Date.now();
+    const pending = await signedIn("gina");
+    expect(pending.data.next).toBe("password");
+    const [row] = await temp.db.session.findMany({ where: { user: { username: "gina" } } });
+    expect(row?.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + PENDING_TTL_MS);
+    expect(row?.expiresAt.getTime()).toBeGreaterThanOrEqual(before + PENDING_TTL_MS);
+
+    const out = await callHttp("auth.signout", { headers: as(pending.cookie) });
+    expect(out.data).toEqual({ signedOut: true });
+    expect(await temp.db.session.count({ where: { user: { username: "gina" } } })).toBe(0);
+    expect((await callHttp("auth.status", { mutation: false, headers: as(pending.cookie) })).data).toMatchObject({ user: null, pending: null });
+    const audit = await temp.db.auditEvent.findMany({ where: { action: "auth.signout", targetName: "gina" } });
+    expect(audit.map((r) => [r.outcome, r.actorName])).toEqual([["ok", "gina"]]);
+
+    const nobody = await callHttp("auth.signout", {});
+    expect(nobody.error).toEqual({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   });
 });

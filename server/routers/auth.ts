@@ -79,8 +79,12 @@ export const authRouter = createTRPCRouter({
       return step(ctx, () => renewPassword(ctx.db, ctx.pending, input.newPassword, ctx.request), false);
     }),
 
+  // Ends a full session, or a pending one (the sign-in page's "start over").
   signout: procedure("auth.signout").mutation(async ({ ctx }) => {
-    ctx.audit.target = { kind: "user", id: ctx.principal.id, name: ctx.principal.name };
+    const who = ctx.principal ?? (ctx.pending && { id: ctx.pending.userId, name: ctx.pending.name, role: null });
+    if (!who) throw new ServiceError("Unauthenticated", "Sign in to continue.");
+    ctx.audit.target = { kind: "user", id: who.id, name: who.name };
+    ctx.audit.actor = { id: who.id, name: who.name, role: who.role };
     if (ctx.sessionId) await closeSession(ctx.db, ctx.sessionId);
     ctx.cookies.clearSession();
     return { signedOut: true };

@@ -14,6 +14,8 @@ import { followLogs } from "../services/containers/log-stream";
 import { runContainer } from "../services/containers/run-container";
 import { runInputSchema } from "../services/containers/run-spec";
 import { streamStats } from "../services/containers/stats-stream";
+import { requireNetworkScope } from "../services/networks/network-scope";
+import { isUserNetwork } from "../services/networks/run-networking";
 import { requireTeamForNew, standingOf } from "../services/teams/standing";
 import { createTRPCRouter, procedure } from "../trpc";
 import { containerIdSchema, containerRef } from "./container-input";
@@ -81,6 +83,8 @@ export const containersRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       ctx.audit.team = input.team || null;
       await requireTeamForNew(ctx.db, ctx.principal, input.team, "container.create");
+      // Joining a network is connecting to it: the same team check as network.connect, before anything is created.
+      if (isUserNetwork(input.network)) await requireNetworkScope(engine(), ctx.db, ctx.principal, input.network, "network.connect");
       return runContainer(engine(), ctx.principal, input, (created) => {
         ctx.audit.target = { kind: "container", ...created };
       });

@@ -3,7 +3,6 @@
  * connect and disconnect a container), each audited with the network as its target, and refused outside the caller's
  * teams (../auth/team-scope.ts; the built-in networks are everyone's).
  */
-import type { Action } from "../auth/permissions";
 import { inScope, TEAM_LABEL } from "../auth/team-scope";
 import { z } from "zod";
 import { engine } from "../engine/client";
@@ -12,8 +11,9 @@ import { ServiceError } from "../services/errors";
 import { listNetworks, networkDetail } from "../services/networks/list-networks";
 import { connectContainer, createNetwork, disconnectContainer, removeNetwork, type NetworkRef } from "../services/networks/network-changes";
 import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema, networkRefSchema } from "../services/networks/network-input";
+import { requireNetworkScope } from "../services/networks/network-scope";
 import { requireInScope, requireTeamForNew, standingOf } from "../services/teams/standing";
-import { createTRPCRouter, procedure, type AuditNote, type Context } from "../trpc";
+import { createTRPCRouter, procedure, type AuditNote } from "../trpc";
 
 const networkRef = z.object({ id: networkRefSchema });
 
@@ -23,15 +23,6 @@ function networkOwnerLabels(team: string, labels: string[]): Record<string, stri
     throw new ServiceError("InvalidArgument", `${TEAM_LABEL} is set from the team, not as a label.`);
   }
   return team ? { [TEAM_LABEL]: team } : {};
-}
-
-/**
- * The team check on a network (../auth/team-scope.ts), as for containers. The built-in networks (bridge, host,
- * none) belong to no team and are everyone's to see and attach to.
- */
-async function requireNetworkScope(ctx: Context & { principal: NonNullable<Context["principal"]> }, ref: string, action: Action): Promise<void> {
-  const network = await networkDetail(engine(), ref);
-  if (!network.builtin) requireInScope(await standingOf(ctx.db, ctx.principal), action, network.team, `Network ${network.name}`);
 }
 
 /** Names the network in the audit row: what was asked for first, the engine's ID and name once known. */
@@ -71,7 +62,7 @@ export const networksRouter = createTRPCRouter({
     .input(networkRef)
     .mutation(async ({ ctx, input }) => {
       ctx.audit.target = { kind: "network", name: input.id };
-      await requireNetworkScope(ctx, input.id, "network.remove");
+      await requireNetworkScope(engine(), ctx.db, ctx.principal, input.id, "network.remove");
       return noteNetwork(ctx.audit, await removeNetwork(engine(), input.id, (found) => noteNetwork(ctx.audit, found)));
     }),
 
@@ -79,17 +70,18 @@ export const networksRouter = createTRPCRouter({
     .input(networkConnectSchema)
     .mutation(async ({ ctx, input }) => {
       ctx.audit.target = { kind: "network", name: input.network };
-      await requireNetworkScope(ctx, input.network, "network.connect");
-      await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.connect", {});
-      return noteNetwork(ctx.audit, await connectContainer(engine(), input.network, input.container, input, (found) => noteNetwork(ctx.audit, found)));
+      // The IDs that were checked are the ones acted on, so a rename in between cannot redirect the change.
+      const network = await requireNetworkScope(engine(), ctx.db, ctx.principal, input.network, "network.connect");
+      const { target } = await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.connect", {});
+      return noteNetwork(ctx.audit, await connectContainer(engine(), network.id, target.id, input, (found) => noteNetwork(ctx.audit, found)));
     }),
 
   disconnect: procedure("network.disconnect")
     .input(networkDisconnectSchema)
     .mutation(async ({ ctx, input }) => {
       ctx.audit.target = { kind: "network", name: input.network };
-      await requireNetworkScope(ctx, input.network, "network.disconnect");
-      await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.disconnect", {});
-      return noteNetwork(ctx.audit, await disconnectContainer(engine(), input.network, input.container, input.force, (found) => noteNetwork(ctx.audit, found)));
+      const network = await requireNetworkScope(engine(), ctx.db, ctx.principal, input.network, "network.disconnect");
+      const { target } = await scopedContainer(engine(), ctx.db, ctx.principal, input.container, "network.disconnect", {});
+      return noteNetwork(ctx.audit, await disconnectContainer(engine(), network.id, target.id, input.force, (found) => noteNetwork(ctx.audit, found)));
     }),
 });

@@ -107,4 +107,20 @@ describe.skipIf(!isRoot)("team scope on the dashboard and the networks", () => {
     expect((await docker.getNetwork(created.id).inspect()).Labels).toMatchObject({ "hako.team": "web" });
     expect((await createCaller(ctx.lone).networks.list()).some((n) => n.name === "v-net")).toBe(false);
   });
+
+
+  it("refuses to run a member's container on another team's network: FORBIDDEN, audited, nothing created", async () => {
+    await createCaller(ctx.admin).networks.create({ name: "v-data-net", labels: [], team: "data" });
+    const c = { ...ctx.olga, request: { ...ctx.olga.request, requestId: crypto.randomUUID() } };
+    const run = createCaller(c).containers.create({ image, name: "v-sneak", command: "sleep 600", team: "web", network: "v-data-net", networkAliases: ["db"] });
+    await expect(run).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const rows = await temp.db.auditEvent.findMany({ where: { requestId: c.request.requestId } });
+    expect(rows).toEqual([expect.objectContaining({ action: "container.create", outcome: "denied", actorName: "olga" })]);
+    expect(rows[0]?.message).toContain("v-data-net");
+    expect(await docker.listContainers({ all: true, filters: { name: ["v-sneak"] } })).toEqual([]);
+
+    // On her own team's network the same run goes through.
+    const ok = await createCaller(ctx.olga).containers.create({ image, name: "v-own", command: "sleep 600", team: "web", network: "v-net" });
+    expect(Object.keys((await docker.getContainer(ok.id).inspect()).NetworkSettings.Networks)).toEqual(["v-net"]);
+  });
 });

@@ -157,7 +157,7 @@ describe.skipIf(!isRoot)("teams and team scope", () => {
     expect((await failure(createCaller(ctx.olga).containers.exec({ id: "t-data", command: ["sh"] }))).code).toBe("FORBIDDEN");
   });
 
-  it("refuses to rename or remove a team while containers carry its label, then removes it once they are gone", async () => {
+  it("refuses to rename or remove a team while containers or networks carry its label, then removes it once they are gone", async () => {
     const teams = createCaller(ctx.admin).teams;
     const conflict = await failure(teams.rename({ id: teamIds.data!, name: "analytics" }));
     expect(conflict.code).toBe("CONFLICT");
@@ -165,6 +165,15 @@ describe.skipIf(!isRoot)("teams and team scope", () => {
     expect((await failure(teams.remove({ id: teamIds.data! }))).code).toBe("CONFLICT");
 
     await createCaller(ctx.admin).containers.remove({ id: "t-data", force: true });
+    // Networks carry the label too: a team network alone still holds the team.
+    await createCaller(ctx.admin).networks.create({ name: "t-data-net", labels: [], team: "data" });
+    const held = await failure(teams.rename({ id: teamIds.data!, name: "analytics" }));
+    expect(held.code).toBe("CONFLICT");
+    expect(held.message).toBe("Team data still has 1 network (t-data-net); remove them before you rename it, since their hako.team label cannot change.");
+    expect((await failure(teams.remove({ id: teamIds.data! }))).message).toContain("t-data-net");
+    expect((await createCaller(ctx.admin).teams.list()).some((t) => t.name === "data")).toBe(true);
+
+    await createCaller(ctx.admin).networks.remove({ id: "t-data-net" });
     expect(await teams.rename({ id: teamIds.data!, name: "analytics" })).toMatchObject({ name: "analytics", previous: "data" });
     const c = fresh(ctx.admin);
     await createCaller(c).teams.remove({ id: teamIds.data! });

@@ -25,7 +25,7 @@ export async function verifySecondFactor(db: Db, pending: PendingSession | null 
   if (!isRole(user.role)) throw new ServiceError("Unauthenticated", CODE_FAILED, { detail: `user has unknown role ${user.role}` });
   await clearFailures(db, userKey(user.username));
   await closeSession(db, pending.id);
-  const session = await openSession(db, user.id, origin);
+  const session = await openSession(db, user.id, origin, new Date(), { passwordPending: user.mustChangePassword });
   const next: PendingStep | null = user.mustChangePassword ? "password" : null;
   return { principal: { kind: "user", id: user.id, name: user.username, role: user.role }, session, next };
 }

@@ -44,7 +44,10 @@ export async function signIn(
   if (!isRole(user.role)) throw failed(`user has unknown role ${user.role}`);
 
   await clearFailures(db, userKey(user.username));
-  const session = await openSession(db, user.id, origin, new Date(), { secondFactorPending: user.totpEnabled });
+  const session = await openSession(db, user.id, origin, new Date(), {
+    secondFactorPending: user.totpEnabled,
+    passwordPending: user.mustChangePassword,
+  });
   const next: PendingStep | null = user.totpEnabled ? "totp" : user.mustChangePassword ? "password" : null;
   return { principal: { kind: "user", id: user.id, name: user.username, role: user.role }, session, next };
 }

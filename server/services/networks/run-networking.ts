@@ -26,7 +26,8 @@ interface RunNetworking {
   publishAll: boolean;
 }
 
-const isUserNetwork = (network: string) => network !== "" && !(BUILTIN_NETWORKS as readonly string[]).includes(network);
+/** Whether `network` names a user-defined network (one that may belong to a team), not the default or a built-in one. */
+export const isUserNetwork = (network: string) => network !== "" && !(BUILTIN_NETWORKS as readonly string[]).includes(network);
 
 /** Reports each problem of the networking fields through `problem(path, message)`. */
 export function runNetworkingProblems(input: RunNetworking, problem: (path: (string | number)[], message: string) => void): void {

@@ -8,7 +8,7 @@ import type { TeamRole } from "../../auth/team-scope";
 import { isUniqueViolation, type Db } from "../../db";
 import type { Engine } from "../../engine/client";
 import { ServiceError } from "../errors";
-import { requireNoContainers } from "./team-containers";
+import { requireNoTeamResources } from "./team-containers";
 
 export interface TeamMemberView {
   userId: string;
@@ -67,7 +67,7 @@ export async function renameTeam(db: Db, target: Engine, id: string, name: strin
   const team = await teamById(db, id);
   if (team.name === name) return { ...team, previous: team.name };
   if (await db.team.findUnique({ where: { name } })) throw takenName(name);
-  await requireNoContainers(target, team.name, "rename");
+  await requireNoTeamResources(target, team.name, "rename");
   try {
     await db.team.update({ where: { id }, data: { name } });
   } catch (err) {
@@ -79,7 +79,7 @@ export async function renameTeam(db: Db, target: Engine, id: string, name: strin
 
 export async function removeTeam(db: Db, target: Engine, id: string): Promise<{ id: string; name: string }> {
   const team = await teamById(db, id);
-  await requireNoContainers(target, team.name, "remove");
+  await requireNoTeamResources(target, team.name, "remove");
   await db.team.delete({ where: { id } }); // memberships go with it (onDelete: Cascade)
   return team;
 }
