@@ -175,7 +175,7 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
 /** The one audit path for mutations: one row per call, whatever its outcome. */
 const audit = t.middleware(async ({ ctx, meta, type, getRawInput, next }) => {
   const note: AuditNote = {};
-  // Engine calls made meanwhile carry the request ID, so the engine-socket watcher knows them for the console's own.
+  // Engine calls made meanwhile carry a secret token of this request, so the engine-socket watcher knows them for the console's own.
   const result = await asConsoleRequest(ctx.request.requestId, () => next({ ctx: { audit: note } }));
   // Queries and subscriptions are audited when refused inside the handler (a resource outside the caller's teams).
   const refused = !result.ok && result.error.code === "FORBIDDEN";

@@ -1,12 +1,14 @@
 /**
- * Which console request an event came from. The Hako console sends `X-Hako-Console-Request: <its request ID>` with
- * every engine call it makes on behalf of a user; the API server runs the request's handling inside
+ * Which console request an event came from. The Hako console sends `X-Hako-Console-Request: <token>` with every
+ * engine call it makes on behalf of a user (a random secret it draws per request, not the request's ID, so that no
+ * other client can name one of its requests); the API server runs the request's handling inside
  * {@link withRequestOrigin}, and the bus adds the ID to every event published from there (and from what that handling
  * set going: a container's `die` follows the `start` that launched it) as the `hako.console-request` attribute.
  *
  * The console's audit watcher (server/services/engine-audit) uses it to tell its own actions, which it audits itself,
- * from those of other clients of the socket. The header is not authentication: any client may send it; the console
- * therefore honours only IDs of requests it has recorded.
+ * from those of other clients of the socket. The header is not authentication: any client may send it, and every
+ * client of /events sees the marks; the console therefore honours only tokens it issued itself, for events about the
+ * object of the request they were issued for, at the time of that request.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingHttpHeaders } from "node:http";

@@ -8,12 +8,13 @@
  * `inTransaction`), so a crash between the two can neither repeat the row nor skip the event.
  *
  * The console's own actions: the console audits them itself (one row per request, with its request ID), and hakod
- * marks the events they cause with that ID (./console-origin.ts). The watcher skips an event so marked once the
- * console's row with that request ID exists. The row is written when the request ends, which can be after the event
- * (a stop waits out its timeout, a push ends with its last layer): the watcher waits for it up to CONSOLE_ROW_WAIT_MS
- * past the event, holding back the events after it meanwhile (they are recorded late, never lost). An event whose
- * mark names no request the console recorded (the console died mid-request, or a client of the socket forged the
- * header) is recorded as the socket's, saying so.
+ * marks the events they cause with the request's secret origin token (./console-origin.ts). The watcher skips an event
+ * so marked once the console's row of the request the token was issued for exists and the event fits it
+ * (./console-match.ts: not refused, same object, in time). The row is written when the request ends, which can be
+ * after the event (a stop waits out its timeout, a push ends with its last layer): the watcher waits for it up to
+ * CONSOLE_ROW_WAIT_MS past the event, holding back the events after it meanwhile (they are recorded late, never lost).
+ * An event whose mark this console process did not issue (a client of the socket forged or copied the header, or the
+ * console restarted since), or that does not fit the request, is recorded as the socket's, saying so.
  *
  * A mark follows what the request set going: the `die` of a container the console started (and a restart by its
  * policy) carries the start's mark and is not recorded; the `die` of one started on the socket is, with its exit code.
@@ -23,7 +24,8 @@ import type { Db, Prisma } from "../../db";
 import type { Engine } from "../../engine/client";
 import { engineEvents, type EngineEvent } from "../engine/engine-events";
 import { ENGINE_ACTOR } from "../images/tag-history";
-import { CONSOLE_REQUEST_ATTRIBUTE } from "./console-origin";
+import { CONSOLE_REQUEST_ATTRIBUTE, issuedOrigin } from "./console-origin";
+import { mismatch, type ConsoleRow } from "./console-match";
 import { eventAudit } from "./event-actions";
 
 export const CURSOR_NAME = "engine-audit";
@@ -42,13 +44,12 @@ function saveCursor(tx: Tx, cursor: string) {
   return tx.engineCursor.upsert({ where: { name: CURSOR_NAME }, create: { name: CURSOR_NAME, cursor }, update: { cursor } });
 }
 
-/** Whether the console recorded the request `requestId` (searched by time first: AuditEvent.time is indexed). */
-async function consoleRecorded(db: Db, requestId: string, eventTime: number): Promise<boolean> {
-  const row = await db.auditEvent.findFirst({
+/** The console's rows of the request `requestId` (searched by time first: AuditEvent.time is indexed). */
+function consoleRows(db: Db, requestId: string, eventTime: number): Promise<(ConsoleRow & { time: Date })[]> {
+  return db.auditEvent.findMany({
     where: { time: { gte: new Date(eventTime - CONSOLE_ROW_LOOKBACK_MS) }, requestId, actorName: { not: ENGINE_ACTOR } },
-    select: { seq: true },
+    select: { outcome: true, targetId: true, targetName: true, time: true },
   });
-  return row !== null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -58,11 +59,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Waits (up to CONSOLE_ROW_WAIT_MS past the event) for the console's row of the request that marked the event. */
-async function awaitConsoleRow(db: Db, requestId: string, eventTime: number, signal: AbortSignal, waitMs: number): Promise<boolean> {
+/**
+ * Why a marked event is recorded after all, or null when it is the console's own and skipped. Decided once a row of
+ * the request fits the event, or once the request has ended and its last row is written (the audit middleware
+ * writes it right after; a client may reuse a request ID, so an earlier request's rows alone decide nothing), or
+ * CONSOLE_ROW_WAIT_MS past the event.
+ */
+async function markMismatch(db: Db, event: EngineEvent, token: string, signal: AbortSignal, waitMs: number): Promise<string | null> {
+  const origin = issuedOrigin(token);
+  if (!origin) return "which this console did not issue (forged, copied, or from before a restart of the console)";
+  const eventTime = new Date(event.time).getTime();
   for (;;) {
-    if (await consoleRecorded(db, requestId, eventTime)) return true;
-    if (Date.now() >= eventTime + waitMs || signal.aborted) return false;
+    const rows = await consoleRows(db, origin.requestId, eventTime);
+    const why = rows.length === 0 ? "which the console never recorded" : mismatch(event, origin, rows);
+    const settled = origin.endedAt !== null && rows.some((row) => row.time.getTime() >= origin.endedAt!);
+    if (why === null || settled || Date.now() >= eventTime + waitMs || signal.aborted) return why && `of request ${origin.requestId}, ${why}`;
     await sleep(POLL_MS, signal);
   }
 }
@@ -76,9 +87,10 @@ export async function handleEngineEvent(db: Db, event: EngineEvent, signal: Abor
     await saveCursor(db, event.cursor);
     return "ignored";
   }
-  const origin = event.attributes[CONSOLE_REQUEST_ATTRIBUTE];
+  const token = event.attributes[CONSOLE_REQUEST_ATTRIBUTE];
   const eventTime = new Date(event.time).getTime();
-  if (origin && (await awaitConsoleRow(db, origin, eventTime, signal, waitMs))) {
+  const why = token ? await markMismatch(db, event, token, signal, waitMs) : null;
+  if (token && why === null) {
     await saveCursor(db, event.cursor);
     return "console";
   }
@@ -88,7 +100,8 @@ export async function handleEngineEvent(db: Db, event: EngineEvent, signal: Abor
     {
       actor: { id: null, name: ENGINE_ACTOR, role: null },
       ...audit,
-      message: origin ? `${audit.message ? `${audit.message}; ` : ""}marked as console request ${origin}, which the console never recorded` : audit.message,
+      // The token itself is not written: it is the console's secret, and says nothing to a reader of the log.
+      message: why ? `${audit.message ? `${audit.message}; ` : ""}marked as a console request ${why}` : audit.message,
       outcome: "ok",
       time: new Date(eventTime),
       source: { sourceIp: null, userAgent: null, requestId: null },

@@ -1,21 +1,24 @@
 /**
  * The audit of the engine's socket on a real hakod: docker CLI actions appear as `engine-socket` rows (with the team
  * of a `hako.team` label and the exit code of a `die`), the console's own actions are not recorded a second time,
- * a forged console mark is recorded anyway (saying so), and a watcher restarted after a pause picks up what happened
+ * a forged console mark is recorded anyway (saying so) — a guessed one, the request ID of a refused request, a mark
+ * copied from the event stream onto another object — and a watcher restarted after a pause picks up what happened
  * meanwhile without repeating anything. The hash chain verifies throughout.
  */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRoot, startEngine, type EngineHandle } from "../../../runtime/integration/engine-harness";
+import { DOCKER, isRoot, run, startEngine, type EngineHandle } from "../../../runtime/integration/engine-harness";
 import { verifyAuditChain } from "../../audit/verify";
 import type { AuditEvent } from "../../db";
 import { connectEngine, type Engine } from "../../engine/client";
 import { engineEndpoint } from "../../engine/endpoint";
 import { createCaller } from "../../routers/_app";
-import { userContext } from "../../testing/contexts";
+import { anonymousContext, userContext } from "../../testing/contexts";
 import { openTempDatabase, type TempDatabase } from "../../testing/temp-database";
 import { engineEvents } from "../engine/engine-events";
 import { CONSOLE_REQUEST_ATTRIBUTE } from "./console-origin";
-import { ENGINE_ACTOR, handleEngineEvent, watchEngineAudit } from "./engine-audit-watcher";
+import { ENGINE_ACTOR, watchEngineAudit } from "./engine-audit-watcher";
 
 const admin = { id: "u-root", name: "root", role: "admin" as const };
 
@@ -96,37 +99,85 @@ describe.skipIf(!isRoot)("engine-socket audit on a real engine", () => {
     await caller.containers.remove({ id: "cli-exec", force: true });
     const consoleRow = await temp.db.auditEvent.findFirstOrThrow({ where: { action: "container.remove", actorName: "root" } });
     expect(consoleRow).toMatchObject({ outcome: "ok", targetName: "cli-exec" });
+    // A run through the console: its create, start, network connect and the die that follows are all its own.
+    await caller.containers.create({ image: busybox, name: "console-made", command: "true" });
+    const made = await temp.db.auditEvent.findFirstOrThrow({ where: { action: "container.create", actorName: "root" } });
+    expect(made).toMatchObject({ outcome: "ok", targetName: "console-made" });
+    await eventually(async () => expect((await handle.docker(["inspect", "-f", "{{.State.Status}}", "console-made"])).stdout.trim()).toBe("exited"));
 
     // A marker action on the socket afterwards: once it is recorded, the watcher is past the console's events.
     expect((await handle.docker(["volume", "create", "after-console"])).code).toBe(0);
     await eventually(async () => expect(await socketRows({ action: "volume.create", targetName: "after-console" })).toHaveLength(1), 90_000);
     const kinds = (await socketRows({ targetName: "cli-exec" })).map((r) => r.action);
+    expect((await socketRows({ targetName: "console-made" })).map((r) => `${r.action}: ${r.message}`)).toEqual([]);
+    const connects = (await socketRows({ action: "network.connect" })).map((r) => JSON.parse(r.params!).container);
+    expect(connects).not.toContain(made.targetId);
     expect(kinds).not.toContain("container.remove");
     expect(kinds).not.toContain("container.kill");
     expect(await temp.db.auditEvent.count({ where: { targetName: "cli-exec", action: "container.remove" } })).toBe(1);
   }, 120_000);
 
-  it("records an event whose console mark names no recorded request, saying so", async () => {
-    const cursor = `${BigInt(Date.now() - 1000) * 1_000_000n}`;
-    const forged = await handle.request("POST", "/volumes/create", {
-      body: JSON.stringify({ Name: "forged-mark" }),
-      headers: { "Content-Type": "application/json", "X-Hako-Console-Request": "not-a-console-request" },
+  /** The docker CLI sending `X-Hako-Console-Request: <mark>` with every request (its config's HttpHeaders). */
+  const dockerMarked = async (mark: string, args: string[]) => {
+    const config = await mkdtemp(join(handle.dir, "marked-cli-"));
+    await writeFile(join(config, "config.json"), JSON.stringify({ HttpHeaders: { "X-Hako-Console-Request": mark } }));
+    return run(DOCKER, args, { env: { ...process.env, DOCKER_HOST: handle.host, DOCKER_CONFIG: config } });
+  };
+
+  it("records an event whose console mark is a guess, saying so", async () => {
+    const guessed = await dockerMarked("AAAAAAAAAAAAAAAAAAAAAA", ["volume", "create", "forged-mark"]);
+    expect(guessed.code).toBe(0);
+    await eventually(async () => {
+      const [row] = await socketRows({ action: "volume.create", targetName: "forged-mark" });
+      expect(row?.message).toBe("marked as a console request which this console did not issue (forged, copied, or from before a restart of the console)");
     });
-    expect(forged.status).toBe(201);
+  }, 60_000);
+
+  it("records a docker rm marked with the request ID of a refused console request", async () => {
+    expect((await handle.docker(["run", "-d", "--name", "victim", busybox, "sleep", "300"])).code).toBe(0);
+    // The attacker picks the request ID (X-Request-Id) of an anonymous, refused request: the refusal is audited with it.
+    const anonymous = anonymousContext(temp.db);
+    anonymous.request.requestId = "attacker-chosen-id";
+    await expect(createCaller(anonymous).containers.remove({ id: "victim", force: true })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await temp.db.auditEvent.findFirst({ where: { requestId: "attacker-chosen-id" } })).toMatchObject({ outcome: "denied" });
+
+    const removed = await dockerMarked("attacker-chosen-id", ["rm", "-f", "victim"]);
+    expect(removed.code).toBe(0);
+    await eventually(async () => {
+      const [row] = await socketRows({ targetName: "victim", action: "container.remove" });
+      expect(row?.message).toContain("marked as a console request which this console did not issue");
+    }, 90_000);
+    expect((await socketRows({ targetName: "victim" })).map((r) => r.action)).toEqual(
+      expect.arrayContaining(["container.create", "container.start", "container.die", "container.remove"]),
+    );
+  }, 120_000);
+
+  it("records an action on another object marked with a token copied from the console's own events", async () => {
+    expect((await handle.docker(["create", "--name", "copy-source", busybox, "true"])).code).toBe(0);
+    const cursor = `${BigInt(Date.now() - 1000) * 1_000_000n}`;
+    await createCaller(userContext(temp.db, admin)).containers.remove({ id: "copy-source", force: true });
+    // Every client of the socket sees the console's mark on the event stream.
     const controller = new AbortController();
-    let outcome: string | undefined;
+    let copied: string | undefined;
     for await (const event of engineEvents(engine, cursor, controller.signal)) {
-      if (event.type !== "volume" || event.actorId !== "forged-mark") continue;
-      expect(event.attributes[CONSOLE_REQUEST_ATTRIBUTE]).toBe("not-a-console-request");
-      watcher.abort(); // decided here instead, with a short wait for the console's row
-      outcome = await handleEngineEvent(temp.db, event, controller.signal, 500);
-      break;
+      if (event.type === "container" && event.action === "destroy" && event.attributes.name === "copy-source") {
+        copied = event.attributes[CONSOLE_REQUEST_ATTRIBUTE];
+        break;
+      }
     }
     controller.abort();
-    expect(outcome).toBe("recorded");
-    const [row] = await socketRows({ action: "volume.create", targetName: "forged-mark" });
-    expect(row?.message).toContain("marked as console request not-a-console-request, which the console never recorded");
-  }, 60_000);
+    expect(copied).toMatch(/^[A-Za-z0-9_-]{22}$/); // a random token, not the request ID the client knows
+    const consoleRow = await temp.db.auditEvent.findFirstOrThrow({ where: { action: "container.remove", targetName: "copy-source", actorName: "root" } });
+    expect(copied).not.toBe(consoleRow.requestId);
+
+    expect((await dockerMarked(copied!, ["volume", "create", "copied-mark"])).code).toBe(0);
+    await eventually(async () => {
+      const [row] = await socketRows({ action: "volume.create", targetName: "copied-mark" });
+      expect(row?.message).toBe(`marked as a console request of request ${consoleRow.requestId}, which was about another object`);
+    }, 90_000);
+    // The console's own removal is still recorded once, by the console.
+    expect(await temp.db.auditEvent.count({ where: { targetName: "copy-source", action: "container.remove" } })).toBe(1);
+  }, 120_000);
 
   it("resumes after a restart from its cursor: what happened meanwhile is recorded once, nothing twice", async () => {
     watcher.abort();
