@@ -16,7 +16,7 @@ test.describe.configure({ mode: "serial" });
 const TEAM = "e2e-web";
 const NAME = "e2e-team-app";
 const OUTSIDER = "e2e-no-team"; // created on the engine's socket: no team label
-const teamViewer: Account = { username: "tess", password: "e2e-tess-password", role: "viewer" };
+const teamViewer: Account = { username: "tova", password: "e2e-tova-password", role: "viewer" };
 const teamOperator: Account = { username: "omar", password: "e2e-omar-password", role: "viewer" };
 
 async function removeContainers(): Promise<void> {
@@ -98,7 +98,7 @@ test("an admin creates a team and two users, a viewer and an operator in it", as
   await page.screenshot({ path: testInfo.outputPath("teams.png"), fullPage: true });
 
   expect(auditRows("action = 'team.create' AND outcome = 'ok' AND targetName = ?", TEAM)).toHaveLength(1);
-  expect(auditRows("action = 'team.member.set' AND outcome = 'ok' AND team = ?", TEAM).map((r) => r.targetName).sort()).toEqual(["omar", "tess"]);
+  expect(auditRows("action = 'team.member.set' AND outcome = 'ok' AND team = ?", TEAM).map((r) => r.targetName).sort()).toEqual(["omar", "tova"]);
 });
 
 test("the operator runs a container for the team from the run form", async ({ page }) => {
