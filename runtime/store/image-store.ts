@@ -139,8 +139,8 @@ export interface ImageStore {
   importImages(images: ImageImport[], progress: LoadProgress): Promise<string[]>;
   /** Whether the content store holds the blob `digest`. */
   hasBlob(digest: string): Promise<boolean>;
-  /** A stored blob's size and bytes (for push and save); NotFound when absent. */
-  openBlob(digest: string): Promise<{ size: number; stream: Readable }>;
+  /** A stored blob's size and its bytes in [start, end) (default: all; push and save); NotFound when absent. */
+  openBlob(digest: string, start?: number, end?: number): Promise<{ size: number; stream: Readable }>;
 }
 
 /** A layer tar the builder wrote (see snapshot/layer-diff.ts). */

@@ -93,9 +93,9 @@ export class LocalImageStore implements ImageStore {
     return this.parts.content.has(digest);
   }
 
-  async openBlob(digest: string): Promise<{ size: number; stream: Readable }> {
+  async openBlob(digest: string, start = 0, end = Infinity): Promise<{ size: number; stream: Readable }> {
     const size = await this.parts.content.size(digest);
-    return { size, stream: await this.parts.content.open(digest) };
+    return { size, stream: await this.parts.content.open(digest, start, end) };
   }
 
   /** `noPrune` changes nothing: loaded images have no parent images to prune. */

@@ -129,8 +129,9 @@ async function pushBlob(deps: PushDeps, client: RegistryClient, repo: Reference,
         return;
       }
       let sent = 0;
+      // a chunk reads from its own offset, not through the chunks before it
       const counted = async (start: number, length: number): Promise<Readable> => {
-        const { stream } = await deps.images.openBlob(blob.digest);
+        const { stream } = await deps.images.openBlob(blob.digest, start, start + length);
         return stream.pipe(countBytes(start, length, (n) => {
           sent = start + n;
           if (blob.layer) progress.bytes("Pushing", id, sent, blob.size);
@@ -165,9 +166,9 @@ async function pushBlob(deps: PushDeps, client: RegistryClient, repo: Reference,
   }
 }
 
-/** Passes bytes [start, start+length) of the stream through, counting them. */
+/** Passes the first `length` bytes of a stream that begins at offset `start` through, counting them. */
 function countBytes(start: number, length: number, onCount: (n: number) => void): Transform {
-  let pos = 0;
+  let pos = start;
   let passed = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
