@@ -382,7 +382,7 @@ struct hako_client {
   int quiet;   /* gets no output frames (an output frame without OUTPUT_ON) */
   int patient; /* never dropped for not reading (OUTPUT_PATIENT): its queue holds the container up instead */
   int sink;    /* an output sink (sinks.c): written to, never read; no exit frame */
-  int dropped; /* to be dropped once the round over the clients is done (relay.c): slots must not move under it */
+  int dropped; /* to be dropped once the round over the clients is done (relay_clients.c): slots must not move under it */
   int raw;     /* a sink of a tty container: output without frame headers */
   unsigned streams; /* a sink's streams: bit 0 stdout, bit 1 stderr */
   uint64_t sink_id;
