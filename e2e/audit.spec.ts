@@ -3,7 +3,7 @@
  * CSV (and the download is itself audited); a viewer is refused the page's data.
  */
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn, viewer } from "./support/users";
@@ -38,8 +38,11 @@ test("an admin filters the audit log to a container, verifies the chain and down
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`target=${NAME}`));
   const table = page.getByRole("table", { name: "Audit events" });
-  await expect(table.getByRole("row").filter({ hasText: "container.create" })).toBeVisible();
+  // Until the filtered page arrives the previous (unfiltered) rows stay on screen, dimmed and marked busy.
+  await expect(table).not.toHaveAttribute("aria-busy", "true");
   await expect(table.getByRole("row").filter({ hasText: "auth.signin" })).toHaveCount(0);
+  await expect(table.getByRole("row").filter({ hasText: "container.create" })).toHaveCount(1);
+  await expect(table.getByRole("row").filter({ hasText: "container.create" })).toContainText(NAME);
 
   await page.getByRole("button", { name: "Verify chain" }).click();
   await expect(page.getByRole("status").filter({ hasText: "audit chain" })).toContainText("audit chain intact");

@@ -44,7 +44,9 @@ export function AuditLog() {
       <ChainStatus />
       <AuditFilterForm key={filterQuery} values={new URLSearchParams(filter)} onApply={go} />
       <div className="mb-3 flex items-center gap-2 text-sm">
-        <span className="flex-1 text-zinc-500">{before ? `Events before #${before}` : "Newest events"}</span>
+        <span className="flex-1 text-zinc-500" role="status">
+          {events.isPlaceholderData ? "Updating…" : before ? `Events before #${before}` : "Newest events"}
+        </span>
         <a href={exportHref("csv")} download className={buttonClass("secondary")}>Export CSV</a>
         <a href={exportHref("jsonl")} download className={buttonClass("secondary")}>Export JSON Lines</a>
       </div>
@@ -60,7 +62,7 @@ export function AuditLog() {
         </EmptyState>
       ) : (
         <>
-          <Table caption="Audit events" columns={columns}>
+          <Table caption="Audit events" columns={columns} busy={events.isPlaceholderData}>
             {events.data.events.map((e) => (
               <tr key={e.seq}>
                 <Cell className="font-mono text-xs tabular-nums">{e.seq}</Cell>
