@@ -68,7 +68,9 @@ export class HostLinks {
 
   private bridgeLines(name: string, address: string): string[] {
     const lines: string[] = [];
-    if (!existsSync(`/sys/class/net/${name}`)) lines.push(`link add name ${name} type bridge`);
+    // addrgenmode none: no IPv6 link-local address (networks are IPv4 only), so bringing the device up changes no
+    // address a browser or a network manager on the host watches (Chromium aborts its requests on such changes)
+    if (!existsSync(`/sys/class/net/${name}`)) lines.push(`link add name ${name} type bridge`, `link set ${name} addrgenmode none`);
     // `replace` is idempotent, unlike `add`
     if (address) lines.push(`addr replace ${address} dev ${name}`);
     lines.push(`link set ${name} up`);
@@ -128,7 +130,7 @@ export class HostLinks {
         lines.push(...this.bridgeLines(e.bridge, e.bridgeAddress));
       }
       bridges.add(e.bridge);
-      lines.push(`link set ${e.hostIf} master ${e.bridge}`, `link set ${e.hostIf} up`);
+      lines.push(`link set ${e.hostIf} addrgenmode none`, `link set ${e.hostIf} master ${e.bridge}`, `link set ${e.hostIf} up`);
     }
     await ipBatch(lines);
     for (const b of bridges) this.ready.add(b);
