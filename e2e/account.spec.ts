@@ -5,7 +5,7 @@
  * An admin resets a password and disables an account on the Users page, and the user feels both at once. Also: a
  * sign-in link cannot send the user to another site.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { base32Decode, totp } from "../server/auth/totp";
 import { auditRows } from "./support/audit";
 import { admin, consoleUrl, ensureAccount, signIn, type Account } from "./support/users";

@@ -3,7 +3,7 @@
  * started through the engine's Docker API (as `docker run` would) shows up on the open Containers page by itself,
  * exited with code 3; the loaded image shows on the Images page with its size and digest; sign-out ends the session.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { BUSYBOX, engineClient, loadBusybox, runToExit } from "./support/engine";
 
 const consoleUrl = () => {

@@ -4,7 +4,7 @@
  * that saw it all happen.
  */
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn } from "./support/users";

@@ -4,7 +4,7 @@
  * first), open the port's link, see the container attached on the network's page, be refused removal while it is in
  * use, then remove it. A viewer sees the page but may not create.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn, viewer } from "./support/users";

@@ -7,7 +7,7 @@
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { derivedImageArchive } from "../runtime/testing/derived-image";
 import { startRealRegistry, type RealRegistry } from "../runtime/testing/registry-peers";
 import { auditRows } from "./support/audit";

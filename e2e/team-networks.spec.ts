@@ -3,7 +3,7 @@
  * belongs to (chosen for them when they have one) and the network carries its `hako.team` label; the dashboard's
  * recent events show their team's container, not a container outside their teams.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn, type Account } from "./support/users";

@@ -2,7 +2,7 @@
  * A viewer watches but does not touch: no Terminal tab, no environment values, no log download, disabled actions
  * with the reason — and the server refuses the same requests sent by hand (FORBIDDEN), each refusal in the audit log.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn, viewer } from "./support/users";

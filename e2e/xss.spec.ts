@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { auditRows } from "./support/audit";
 import { BUSYBOX, engineClient, loadBusybox } from "./support/engine";
 import { admin, consoleUrl, ensureAccount, signIn } from "./support/users";
