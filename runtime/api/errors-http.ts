@@ -5,6 +5,7 @@ const STATUS: Record<ErrorKind, number> = {
   NotFound: 404,
   InvalidArgument: 400,
   Conflict: 409,
+  Forbidden: 403,
   // the client sent the bytes that failed verification
   DataCorruption: 400,
   Internal: 500,

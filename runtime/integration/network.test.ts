@@ -197,6 +197,9 @@ describe.skipIf(!isRoot)("networks through the docker CLI", () => {
     const overlap = await engine.docker(["network", "create", "--subnet", "10.251.3.0/24", "small"]);
     expect(overlap.code).not.toBe(0);
     expect(overlap.stderr).toContain("Pool overlaps");
+    const overlapApi = await engine.request("POST", "/networks/create", { headers: { "content-type": "application/json" },
+      body: JSON.stringify({ Name: "small", IPAM: { Config: [{ Subnet: "10.251.3.0/24" }] } }) });
+    expect(overlapApi.status).toBe(403);
     const dup = await engine.docker(["network", "create", "big"]);
     expect(dup.stderr).toContain("already exists");
     const outside = await engine.docker(["run", "--rm", "--network", "big", "--ip", "10.9.9.9", B, "true"]);
@@ -252,6 +255,11 @@ describe.skipIf(!isRoot)("networks through the docker CLI", () => {
     const busy = await engine.docker(["network", "rm", "stopnet"]);
     expect(busy.code).not.toBe(0);
     expect(busy.stderr).toContain("has active endpoints");
+    // dockerd's statuses: 403 for a network in use and for a pre-defined one
+    const busyApi = await engine.request("DELETE", "/networks/stopnet");
+    expect([busyApi.status, busyApi.text]).toEqual([403, expect.stringContaining("has active endpoints")]);
+    const builtin = await engine.request("DELETE", "/networks/bridge");
+    expect([builtin.status, builtin.text]).toEqual([403, expect.stringContaining("bridge is a pre-defined network and cannot be removed")]);
     expect((await engine.docker(["stop", "-t", "0", "stopper"])).code).toBe(0);
     // a stopped container has no endpoint (taken down just after the exit): the network lists no member, is dangling
     await until(async () => (await engine.docker(["network", "inspect", "-f", "{{len .Containers}}", "stopnet"])).stdout.trim() === "0");

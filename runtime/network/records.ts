@@ -6,7 +6,7 @@
  * to it would be routed two ways; without `--subnet` the first free one of the engine's candidates is taken.
  */
 import { randomBytes } from "node:crypto";
-import { conflict, invalidArgument, notFound } from "../errors.js";
+import { conflict, forbidden, invalidArgument, notFound } from "../errors.js";
 import type { Layout } from "../layout.js";
 import {
   candidateSubnets, contains, firstHost, formatIp, formatSubnet, isHostAddress, overlaps, parseIp, parseSubnet,
@@ -108,9 +108,9 @@ export class NetworkRecords {
 
   async remove(ref: string): Promise<void> {
     const net = this.get(ref);
-    if (net.builtin) throw conflict(`${net.name} is a pre-defined network and cannot be removed`);
+    if (net.builtin) throw forbidden(`${net.name} is a pre-defined network and cannot be removed`);
     if (this.users(net).length > 0) {
-      throw conflict(`error while removing network: network ${net.name} id ${net.id} has active endpoints`);
+      throw forbidden(`error while removing network: network ${net.name} id ${net.id} has active endpoints`);
     }
     this.store.state.networks = this.store.state.networks.filter((n) => n.id !== net.id);
     await this.store.save();
@@ -138,7 +138,7 @@ export class NetworkRecords {
       const hostNets = (await this.links.hostSubnets()).map((s) => parseSubnetLoose(s)).filter((s) => s !== null);
       const clash = this.store.state.networks.find((n) => n.subnet && overlaps(parseSubnet(n.subnet), subnet));
       if (clash || hostNets.some((h) => overlaps(h, subnet) && !this.isOurs(h))) {
-        throw conflict(`Pool overlaps with other one on this address space${clash ? ` (network ${clash.name}, ${clash.subnet})` : ""}`);
+        throw forbidden(`Pool overlaps with other one on this address space${clash ? ` (network ${clash.name}, ${clash.subnet})` : ""}`);
       }
     } else {
       if (req.gateway || req.ipRange) throw invalidArgument("a gateway or an ip range needs a subnet (--subnet)");

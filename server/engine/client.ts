@@ -99,6 +99,8 @@ function toServiceError(endpoint: EngineEndpoint, err: DockerodeError): ServiceE
     // "Not Modified": start of a running container, stop of a stopped one; dockerode words it in `reason`.
     case 304: return new ServiceError("Conflict", `Nothing to do: ${err.reason ?? "the container is already in that state"}.`, { cause: err });
     case 400: return new ServiceError("InvalidArgument", message, { cause: err });
+    // dockerd's 403 is about the object, not the caller (a pre-defined network, one with active endpoints)
+    case 403: return new ServiceError("Conflict", message, { cause: err });
     case 404: return new ServiceError("NotFound", message, { cause: err });
     case 409: return new ServiceError("Conflict", message, { cause: err });
     default: return new ServiceError("Unavailable", `Engine error: ${message}`, { cause: err });
