@@ -30,6 +30,10 @@ export interface Misbehaviour {
   replaceManifest?: Map<string, Buffer>;
   /** GETs of these blobs wait, unanswered, until `releaseBlobs()` (to see how many a client asks for at once) */
   holdBlobs?: Set<string>;
+  /** the first chunk (PATCH) of any upload is read, then its connection cut without an answer */
+  cutUploadOnce?: boolean;
+  /** POSTs that start an upload wait, unanswered, until `releaseUploads()` (to see how many a client runs at once) */
+  holdUploads?: boolean;
 }
 
 export interface RegistryDouble {
@@ -46,6 +50,10 @@ export interface RegistryDouble {
   heldBlobs(): number;
   /** answers the held GETs, and holds no more */
   releaseBlobs(): void;
+  /** upload POSTs of `holdUploads` waiting now */
+  heldUploads(): number;
+  /** answers the held upload POSTs, and holds no more */
+  releaseUploads(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +64,7 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
   const cut = new Set<string>();
   const state: RegistryDouble["misbehave"] = misbehave;
   const held: Array<() => void> = [];
+  const heldUploads: Array<() => void> = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://x");
@@ -117,37 +126,46 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
   const uploads = new Map<string, Buffer>();
   let nextUpload = 0;
   const handleUpload = (req: IncomingMessage, res: ServerResponse, url: URL, repo: string, id: string): void => {
-    void readBody(req).then((body) => {
-      if (req.method === "POST" && id === "") {
-        const mount = url.searchParams.get("mount");
-        if (mount && blobs.has(mount)) {
-          res.writeHead(201, { Location: `/v2/${repo}/blobs/${mount}`, "Docker-Content-Digest": mount, "Content-Length": 0 });
-          return void res.end();
-        }
-        const uid = String(nextUpload++);
-        uploads.set(uid, Buffer.alloc(0));
-        res.writeHead(202, { Location: `/v2/${repo}/blobs/uploads/${uid}?state=x`, "Range": "0-0", "Content-Length": 0 });
+    void readBody(req).then((body) => answerUpload(req, res, url, repo, id, body));
+  };
+  const answerUpload = (req: IncomingMessage, res: ServerResponse, url: URL, repo: string, id: string, body: Buffer): void => {
+    if (req.method === "POST" && id === "" && state.holdUploads) {
+      heldUploads.push(() => answerUpload(req, res, url, repo, id, body));
+      return;
+    }
+    if (req.method === "PATCH" && state.cutUploadOnce) {
+      state.cutUploadOnce = false;
+      return void req.socket.destroy();
+    }
+    if (req.method === "POST" && id === "") {
+      const mount = url.searchParams.get("mount");
+      if (mount && blobs.has(mount)) {
+        res.writeHead(201, { Location: `/v2/${repo}/blobs/${mount}`, "Docker-Content-Digest": mount, "Content-Length": 0 });
         return void res.end();
       }
-      const sofar = uploads.get(id);
-      if (sofar === undefined) return void json(res, 404, { errors: [{ code: "BLOB_UPLOAD_UNKNOWN", message: "blob upload unknown to registry" }] });
-      const range = /^(\d+)-(\d+)$/.exec((req.headers["content-range"] ?? "").toString());
-      if (range && Number(range[1]) !== sofar.length) {
-        return void json(res, 416, { errors: [{ code: "BLOB_UPLOAD_INVALID", message: "blob upload invalid" }] });
-      }
-      const now = Buffer.concat([sofar, body]);
-      uploads.set(id, now);
-      if (req.method === "PATCH") {
-        res.writeHead(202, { Location: `/v2/${repo}/blobs/uploads/${id}?state=y`, Range: `0-${now.length - 1}`, "Content-Length": 0 });
-        return void res.end();
-      }
-      const digest = url.searchParams.get("digest") ?? "";
-      if (digestOf(now) !== digest) return void json(res, 400, { errors: [{ code: "DIGEST_INVALID", message: "provided digest did not match uploaded content" }] });
-      uploads.delete(id);
-      blobs.set(digest, now);
-      res.writeHead(201, { Location: `/v2/${repo}/blobs/${digest}`, "Docker-Content-Digest": digest, "Content-Length": 0 });
-      res.end();
-    });
+      const uid = String(nextUpload++);
+      uploads.set(uid, Buffer.alloc(0));
+      res.writeHead(202, { Location: `/v2/${repo}/blobs/uploads/${uid}?state=x`, "Range": "0-0", "Content-Length": 0 });
+      return void res.end();
+    }
+    const sofar = uploads.get(id);
+    if (sofar === undefined) return void json(res, 404, { errors: [{ code: "BLOB_UPLOAD_UNKNOWN", message: "blob upload unknown to registry" }] });
+    const range = /^(\d+)-(\d+)$/.exec((req.headers["content-range"] ?? "").toString());
+    if (range && Number(range[1]) !== sofar.length) {
+      return void json(res, 416, { errors: [{ code: "BLOB_UPLOAD_INVALID", message: "blob upload invalid" }] });
+    }
+    const now = Buffer.concat([sofar, body]);
+    uploads.set(id, now);
+    if (req.method === "PATCH") {
+      res.writeHead(202, { Location: `/v2/${repo}/blobs/uploads/${id}?state=y`, Range: `0-${now.length - 1}`, "Content-Length": 0 });
+      return void res.end();
+    }
+    const digest = url.searchParams.get("digest") ?? "";
+    if (digestOf(now) !== digest) return void json(res, 400, { errors: [{ code: "DIGEST_INVALID", message: "provided digest did not match uploaded content" }] });
+    uploads.delete(id);
+    blobs.set(digest, now);
+    res.writeHead(201, { Location: `/v2/${repo}/blobs/${digest}`, "Docker-Content-Digest": digest, "Content-Length": 0 });
+    res.end();
   };
 
   const server: Server = createServer(handle);
@@ -160,6 +178,11 @@ export async function startRegistryDouble(misbehave: Misbehaviour = {}): Promise
     blob: (digest) => blobs.get(digest),
     manifest: (key) => manifests.get(key)?.bytes,
     heldBlobs: () => held.length,
+    heldUploads: () => heldUploads.length,
+    releaseUploads() {
+      state.holdUploads = false;
+      for (const answer of heldUploads.splice(0)) answer();
+    },
     releaseBlobs() {
       state.holdBlobs = undefined;
       for (const answer of held.splice(0)) answer();

@@ -91,6 +91,29 @@ describe("push to a registry", () => {
     expect(registry.manifest("team/app:v1")?.equals(built.manifest)).toBe(true);
   });
 
+  it("a connection cut during a chunk starts that blob's upload again, and the registry gets the right bytes", async () => {
+    registry.misbehave.cutUploadOnce = true;
+    await push(`${registry.host}/team/app`, "v1", { uploadChunkBytes: 64 * 1024 });
+    expect(registry.misbehave.cutUploadOnce).toBe(false);
+    // the big layer's upload was begun twice: the cut one, and the one that went through
+    const started = registry.log.filter((l) => l === "POST /v2/team/app/blobs/uploads/");
+    expect(started.length).toBe(4);
+    expect(registry.blob(built.layerDigests[1] as string)?.equals(layers[1] as Buffer)).toBe(true);
+    expect(registry.manifest("team/app:v1")?.equals(built.manifest)).toBe(true);
+  });
+
+  it("uploads at most max-concurrent-uploads blobs at once", async () => {
+    registry.misbehave.holdUploads = true;
+    // two layers, one at a time (the config goes up after the layers)
+    const pushing = push(`${registry.host}/team/app`, "v1", { maxConcurrentUploads: 1 });
+    while (registry.heldUploads() < 1) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // room for the second layer's upload, were the bound not kept
+    expect(registry.heldUploads()).toBe(1);
+    registry.releaseUploads();
+    await pushing;
+    expect(registry.manifest("team/app:v1")?.equals(built.manifest)).toBe(true);
+  });
+
   it("without a tag, pushes every tag of the repository", async () => {
     await store.tag(`${registry.host}/team/app:v1`, `${registry.host}/team/app:v2`);
     const messages = await push(`${registry.host}/team/app`);
