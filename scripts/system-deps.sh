@@ -3,7 +3,7 @@
 #   scripts/system-deps.sh run    what the engine and console need to run
 #   scripts/system-deps.sh test   plus what the test suite needs (a browser, a PostgreSQL, reference tools)
 set -euo pipefail
-run_pkgs=(gcc make libc6-dev util-linux mount attr procps)
+run_pkgs=(gcc make libc6-dev util-linux mount attr procps zstd)
 test_pkgs=(chromium postgresql busybox-static runc curl docker-registry skopeo apache2-utils openssl iperf3)
 pkgs=("${run_pkgs[@]}")
 [ "${1:-run}" = test ] && pkgs+=("${test_pkgs[@]}")

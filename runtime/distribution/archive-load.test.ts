@@ -11,7 +11,7 @@ import { digestOf } from "../store/digest.js";
 import { LocalImageStore } from "../store/local-image-store.js";
 import { busyboxDockerArchive, busyboxOciLayout, type BusyboxFixture } from "../testing/fixtures.js";
 import { buildOciLayout, ociArchive, tarOfFiles } from "../testing/oci-builder.js";
-import { gzip, tarOf } from "../testing/tar-build.js";
+import { gzip, tarOf, zstd } from "../testing/tar-build.js";
 import { tempDir, treeOf } from "../testing/temp.js";
 
 let fixture: BusyboxFixture;
@@ -165,9 +165,26 @@ describe("loading things that are not image archives", () => {
     await expectRefusedAndNothingStored(await ociArchive({ layers: [l], name: "Not Valid" }), "InvalidArgument", /invalid reference format/);
   });
 
-  it("a layer with unsupported compression (zstd) → InvalidArgument", async () => {
-    const zstdish = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64)]);
-    await expectRefusedAndNothingStored(await ociArchive({ layers: [zstdish], diffIds: [digestOf("x")], name: "z:1" }), "InvalidArgument", /zstd/);
+  it("a layer with unsupported compression (bzip2) → InvalidArgument", async () => {
+    const bzip2ish = Buffer.concat([Buffer.from("BZh9"), Buffer.alloc(64)]);
+    await expectRefusedAndNothingStored(await ociArchive({ layers: [bzip2ish], diffIds: [digestOf("x")], name: "z:1" }), "InvalidArgument", /bzip2/);
+  });
+
+  it("a zstd layer whose frame is corrupt → DataCorruption naming the layer", async () => {
+    const good = zstd(await tarOf([{ name: "a", content: "a".repeat(5000) }]));
+    const bad = Buffer.concat([good.subarray(0, 8), Buffer.alloc(good.length - 8, 0x55)]);
+    await expectRefusedAndNothingStored(await ociArchive({ layers: [bad], diffIds: [digestOf("x")], name: "z:1" }), "DataCorruption", /not a valid zstd stream/);
+  });
+});
+
+describe("zstd layers", () => {
+  it("load and unpack like gzip ones (Docker 23+ and BuildKit push them with compression=zstd)", async () => {
+    const tar = await tarOf([{ name: "etc/greeting", content: "hello from zstd\n" }]);
+    expect(await load(await ociArchive({ layers: [zstd(tar)], diffIds: [digestOf(tar)], name: "zstd/app:1" }))).toEqual(["zstd/app:1"]);
+    const image = await store.resolve("zstd/app:1");
+    expect(image.layers[0]?.diffId).toBe(digestOf(tar));
+    const [fs] = store.layerPaths(image);
+    expect(await readFile(join(fs as string, "etc/greeting"), "utf8")).toBe("hello from zstd\n");
   });
 });
 

@@ -7,6 +7,7 @@ import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { busyboxOciLayout } from "../testing/fixtures.js";
+import { tempDir } from "../testing/temp.js";
 import { havePeers, SKOPEO_BIN, startRealRegistry, type RealRegistry } from "../testing/registry-peers.js";
 import { HAKOD, isRoot, run, startEngine, type EngineHandle } from "./engine-harness.js";
 
@@ -77,6 +78,28 @@ describe.skipIf(!enabled)("registry interop (real docker-registry, docker CLI, s
     expect(inspect[0]?.RepoDigests).toContain(`${open.host}/skopeo/busybox@${await skopeoDigest(ref)}`);
     const again = await engine.docker(["pull", ref]);
     expect(again.stdout).toContain(`Status: Image is up to date for ${ref}`);
+  });
+
+  it("an image skopeo pushed with zstd layers is pulled by hakod and runs (the same image ID as the gzip one)", async () => {
+    const fixture = await busyboxOciLayout();
+    const ref = `${open.host}/skopeo/busybox-zstd:1`;
+    // recompressed into a layout first: copying straight to the registry, skopeo reuses the gzip blob it already has
+    const zstdLayout = await tempDir("hako-zstd-oci-");
+    try {
+      const recompress = await skopeo(["copy", "--dest-compress-format", "zstd", `oci:${fixture.dir}`, `oci:${zstdLayout.path}`]);
+      expect(recompress.code, recompress.stderr).toBe(0);
+      const copy = await skopeo(["copy", "--dest-tls-verify=false", `oci:${zstdLayout.path}`, `docker://${ref}`]);
+      expect(copy.code, copy.stderr).toBe(0);
+    } finally {
+      await zstdLayout.cleanup();
+    }
+    const raw = await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${ref}`]);
+    expect(raw.stdout).toContain("tar+zstd");
+    const pull = await engine.docker(["pull", ref]);
+    expect(pull.code, pull.stderr).toBe(0);
+    expect((await engine.docker(["run", "--rm", ref, "echo", "zstd and running"])).stdout).toBe("zstd and running\n");
+    // same uncompressed layers, same config: the same image as the gzip-compressed original
+    expect((await engine.docker(["image", "inspect", "-f", "{{.Id}}", ref])).stdout.trim()).toBe(fixture.imageId);
   });
 
   it("unknown tags and repositories fail with the registry's words", async () => {

@@ -2,6 +2,7 @@
  * Building OCI image layouts in tests from layer blobs: config, manifest and index with correct digests, as a map of
  * archive paths to bytes that a test may tamper with before packing it (tarOfFiles).
  */
+import { execFileSync } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { digestOf } from "../store/digest.js";
 import type { ImageConfig } from "../store/image-store.js";
@@ -30,7 +31,16 @@ export interface BuiltOci {
 }
 
 export function uncompressed(blob: Buffer): Buffer {
-  return blob[0] === 0x1f && blob[1] === 0x8b ? gunzipSync(blob) : blob;
+  if (blob[0] === 0x1f && blob[1] === 0x8b) return gunzipSync(blob);
+  // a well-formed zstd frame (a test's deliberately broken one stays as it is)
+  if (blob.length >= 4 && blob.readUInt32BE(0) === 0x28b52ffd) {
+    try {
+      return execFileSync("zstd", ["-d", "-c", "-q"], { input: blob, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] });
+    } catch {
+      return blob;
+    }
+  }
+  return blob;
 }
 
 export function buildOciLayout(spec: OciImageSpec): BuiltOci {
@@ -59,7 +69,8 @@ export function buildOciLayout(spec: OciImageSpec): BuiltOci {
       mediaType: "application/vnd.oci.image.manifest.v1+json",
       config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
       layers: spec.layers.map((l, i) => ({
-        mediaType: l[0] === 0x1f ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
+        mediaType: l[0] === 0x1f ? "application/vnd.oci.image.layer.v1.tar+gzip"
+          : l[0] === 0x28 ? "application/vnd.oci.image.layer.v1.tar+zstd" : "application/vnd.oci.image.layer.v1.tar",
         digest: layerDigests[i],
         size: l.length,
       })),

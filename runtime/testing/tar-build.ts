@@ -2,6 +2,7 @@
  * Building tar archives in tests: layers (hostile ones included) and whole image archives, byte for byte what the
  * test says, with tar-stream.
  */
+import { execFileSync } from "node:child_process";
 import { pack } from "tar-stream";
 import { gzipSync } from "node:zlib";
 
@@ -50,4 +51,9 @@ export async function tarOf(entries: TarEntry[]): Promise<Buffer> {
 
 export function gzip(data: Buffer): Buffer {
   return gzipSync(data);
+}
+
+/** zstd-compressed, by Debian's `zstd` program (as hakod decompresses it: see snapshot/zstd.ts). */
+export function zstd(data: Buffer): Buffer {
+  return execFileSync("zstd", ["-c", "-q", "-3"], { input: data, maxBuffer: 1 << 30 });
 }

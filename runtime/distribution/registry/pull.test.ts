@@ -13,7 +13,7 @@ import { digestOf } from "../../store/digest.js";
 import { LocalImageStore } from "../../store/local-image-store.js";
 import { buildOciLayout, type BuiltOci } from "../../testing/oci-builder.js";
 import { startRegistryDouble, type RegistryDouble } from "../../testing/registry-double.js";
-import { gzip, tarOf } from "../../testing/tar-build.js";
+import { gzip, tarOf, zstd } from "../../testing/tar-build.js";
 import { tempDir, treeOf } from "../../testing/temp.js";
 import {
   DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST,
@@ -85,6 +85,17 @@ describe("pull from a registry", () => {
     const downloading = messages.filter((m) => m.status === "Downloading" && m.id === layerId(digestOf(bigLayer)));
     expect(downloading.at(-1)?.progressDetail).toEqual({ current: bigLayer.length, total: bigLayer.length });
     expect(statuses.slice(-2)).toEqual([`Digest: ${image.manifestDigest}`, `Status: Downloaded newer image for ${registry.host}/team/app:v1`]);
+  });
+
+  it("unpacks a zstd layer (tar+zstd) while it downloads, as it does gzip ones", async () => {
+    const tar = await tarOf([{ name: "srv/data.bin", content: Buffer.alloc(2_000_000, 3) }, { name: "srv/hello", content: "zstd" }]);
+    registry.add(served("team/zstd", "v1", buildOciLayout({ layers: [zstd(tar)] })));
+    await pull(`${registry.host}/team/zstd:v1`);
+    const img = await store.resolve(`${registry.host}/team/zstd:v1`);
+    expect(img.layers[0]?.diffId).toBe(digestOf(tar));
+    const [fs] = store.layerPaths(img);
+    expect(await readFile(join(fs as string, "srv/hello"), "utf8")).toBe("zstd");
+    expect((await readFile(join(fs as string, "srv/data.bin"))).equals(Buffer.alloc(2_000_000, 3))).toBe(true);
   });
 
   it("pulled by digest, the image is named by its repository digest, not a tag, and is not dangling", async () => {
