@@ -51,6 +51,8 @@ export interface AuditEntry {
 
 /** pg_advisory_xact_lock key of audit appends: any fixed number, "HAKOAUDT" in ASCII. */
 const AUDIT_APPEND_LOCK = 0x48414b4f41554454n;
+/** How long an append may wait for a connection, and run, before it fails (see appendAudit). */
+const APPEND_WAIT_MS = 30_000;
 
 function isPostgres(db: Db): boolean {
   return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
@@ -112,5 +114,7 @@ async function appendAudit(db: Db, entry: AuditEntry, options: RecordOptions = {
     const hash = chainHash({ ...content, seq: row.seq, time: row.time, prevHash });
     await tx.auditEvent.update({ where: { seq: row.seq }, data: { prevHash, hash } });
     await options.inTransaction?.(tx);
-  });
+    // Appends queue on the lock (and for the pool's few connections): Prisma's defaults (2 s to get a connection,
+    // 5 s per transaction) fail a burst of them on a busy machine, and an audit row must not be dropped for waiting.
+  }, { maxWait: APPEND_WAIT_MS, timeout: APPEND_WAIT_MS });
 }
