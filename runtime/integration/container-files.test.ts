@@ -34,6 +34,21 @@ describe.skipIf(!isRoot)("container files through the docker CLI", () => {
   let local: string;
 
   const docker = (...args: string[]) => engine.docker(args);
+  /** what `docker cp` sees of a path in a container (HEAD …/archive): its stat, or undefined while it is missing */
+  const pathStat = async (container: string, path: string): Promise<{ size: number } | undefined> => {
+    const head = await engine.request("HEAD", `/containers/${container}/archive?path=${encodeURIComponent(path)}`);
+    if (head.status === 404) return undefined;
+    expect(head.status).toBe(200);
+    return JSON.parse(Buffer.from(String(head.headers["x-docker-container-path-stat"]), "base64").toString()) as { size: number };
+  };
+  /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
+  const until = async (check: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   beforeAll(async () => {
     engine = await startEngine();
@@ -77,7 +92,7 @@ describe.skipIf(!isRoot)("container files through the docker CLI", () => {
     expect((await tarContents(await readFile(out))).get("tmp/x")).toBe("hi\n");
 
     await docker("run", "-d", "--name", "live", B, "sh", "-c", "echo running > /tmp/live; sleep 600");
-    await new Promise((r) => setTimeout(r, 300));
+    await until(async () => (await pathStat("live", "/tmp/live"))?.size === "running\n".length);
     const running = await tarContents((await engine.request("GET", "/containers/live/export")).body);
     expect(running.get("tmp/live")).toBe("running\n");
     // it kept running (it was only frozen while being read)
@@ -180,7 +195,7 @@ describe.skipIf(!isRoot)("container files through the docker CLI", () => {
     beforeAll(async () => {
       id = (await docker("run", "-d", B, "sh", "-c", `mkdir -p /dst; ln -s / /dst/up; ln -s /../../../../../../../tmp /hostile; sleep 600`)).stdout.trim();
       rootfsParent = join(engine.dataRoot, "containers", id);
-      await new Promise((r) => setTimeout(r, 300));
+      await until(async () => (await pathStat(id, "/hostile")) !== undefined); // the last of the links is made
     });
 
     const put = (path: string, entries: TarEntry[]) => async () =>

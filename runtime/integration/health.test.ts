@@ -43,11 +43,15 @@ describe.skipIf(!isRoot)("health checks", () => {
 
   it("goes from starting to healthy once the probe passes, in inspect, ps and events", async () => {
     const since = Math.floor(Date.now() / 1000);
+    // the probe passes once the test has made /tmp/ok (many retries: it stays starting however slow the machine is)
     const id = (await engine.docker(["run", "-d", "--health-cmd", "test -e /tmp/ok", "--health-interval", "200ms",
-      "--health-retries", "50", B, "sh", "-c", "sleep 1.5; touch /tmp/ok; sleep 600"])).stdout.trim();
+      "--health-retries", "1000", B, "sleep", "600"])).stdout.trim();
     expect((await health(id))?.Status).toBe("starting");
     expect((await engine.docker(["ps", "--format", "{{.Status}}", "--filter", `id=${id}`])).stdout)
       .toMatch(/^Up .* \(health: starting\)\n$/);
+    await until(async () => ((await health(id))?.Log ?? []).some((e) => e.ExitCode === 1));
+    expect((await health(id))?.Status).toBe("starting");
+    expect((await engine.docker(["exec", id, "touch", "/tmp/ok"])).code).toBe(0);
     await until(async () => (await health(id))?.Status === "healthy");
     const h = (await health(id)) as Health;
     expect(h.FailingStreak).toBe(0);
@@ -95,21 +99,39 @@ describe.skipIf(!isRoot)("health checks", () => {
       .toMatchObject({ stdout: '["CMD-SHELL","test -e /tmp/ready"]\n' });
     await until(async () => (await health(id))?.Status === "healthy");
     const off = (await engine.docker(["run", "-d", "--no-healthcheck", CHECKED, "sleep", "600"])).stdout.trim();
-    await new Promise((r) => setTimeout(r, 600));
+    // long enough for the image's probe (every 200 ms) to have run in it: the other container probed 3 times since
+    const offStarted = Date.parse((await engine.docker(["inspect", "-f", "{{.State.StartedAt}}", off])).stdout.trim());
+    await until(async () => ((await health(id))?.Log ?? []).filter((e) => Date.parse(e.Start) > offStarted).length >= 3);
     expect(await health(off)).toBeNull();
     await engine.docker(["rm", "-f", id, off]);
   });
 
   it("stops probing when the container exits, and starts again at starting on the next start", async () => {
-    const id = (await engine.docker(["run", "-d", "--health-cmd", "true", "--health-interval", "100ms", B, "sleep", "600"]))
-      .stdout.trim();
+    // the probe passes once the test has made /run/ok, a tmpfs each start makes anew; failures within the start
+    // period do not count, so it stays starting until then however slow the machine is
+    const id = (await engine.docker(["run", "-d", "--tmpfs", "/run", "--health-cmd", "test -e /run/ok",
+      "--health-interval", "100ms", "--health-start-period", "60s", B, "sleep", "600"])).stdout.trim();
+    expect((await engine.docker(["exec", id, "touch", "/run/ok"])).code).toBe(0);
     await until(async () => (await health(id))?.Status === "healthy");
     await engine.docker(["kill", id]);
-    const n = (await health(id))?.Log.length;
+    // a probe already running at the kill may still record its result: wait for the state to settle first
+    let settled = JSON.stringify(await health(id));
+    await until(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = JSON.stringify(await health(id));
+      const same = now === settled;
+      settled = now;
+      return same;
+    });
     await new Promise((r) => setTimeout(r, 500));
-    expect((await health(id))?.Log.length).toBe(n);
+    expect(JSON.stringify(await health(id))).toBe(settled);
     await engine.docker(["start", id]);
     expect((await health(id))?.Status).toBe("starting");
+    // probing again, and failing: /run/ok is gone
+    const restarted = Date.parse((await engine.docker(["inspect", "-f", "{{.State.StartedAt}}", id])).stdout.trim());
+    await until(async () => ((await health(id))?.Log ?? []).some((e) => Date.parse(e.Start) > restarted && e.ExitCode === 1));
+    expect((await health(id))?.Status).toBe("starting");
+    expect((await engine.docker(["exec", id, "touch", "/run/ok"])).code).toBe(0);
     await until(async () => (await health(id))?.Status === "healthy");
     await engine.docker(["rm", "-f", id]);
   });

@@ -24,7 +24,8 @@ async function records(file: string): Promise<{ largest: number; lines: string[]
   return { largest, lines: text.split("\n").filter(Boolean) };
 }
 
-const lineNumbers = (out: string): number[] => out.split("\n").filter(Boolean).map((l) => Number(l.split(" ")[1]));
+const linesOf = (out: string): string[] => out.split("\n").filter(Boolean);
+const lineNumbers = (lines: string[]): number[] => lines.map((l) => Number(l.split(" ")[1]));
 const consecutive = (ns: number[]): boolean => ns.every((n, i) => i === 0 || n === (ns[i - 1] as number) + 1);
 
 describe.skipIf(!isRoot)("log rotation (docker run --log-opt max-size/max-file)", () => {
@@ -41,23 +42,25 @@ describe.skipIf(!isRoot)("log rotation (docker run --log-opt max-size/max-file)"
 
   it("keeps 3 files of about 10k from 100 KB of output; logs and logs -f show the lines in order without a gap",
     async () => {
-      // 1000 lines of 100 bytes, a little slower than a reader (a file rotated away before being read is lost to
-      // a follower, as under Docker)
-      const script = "while [ ! -e /tmp/go ]; do usleep 20000; done; i=1; while [ $i -le 1000 ]; do "
-        + "printf 'line %05d %088d\\n' $i $i; i=$((i+1)); usleep 1000; done";
+      // `ready` (for the follower to show it is attached), then 1000 lines of 100 bytes once the test says go, slower
+      // than a reader even on a busy machine (a file rotated away before being read is lost to a follower, as under
+      // Docker)
+      const script = "echo ready; while [ ! -e /tmp/go ]; do usleep 20000; done; i=1; while [ $i -le 1000 ]; do "
+        + "printf 'line %05d %088d\\n' $i $i; i=$((i+1)); usleep 3000; done";
       const id = (await engine.docker(["run", "-d", "--log-opt", "max-size=10k", "--log-opt", "max-file=3", B,
         "sh", "-c", script])).stdout.trim();
       expect(id).toMatch(/^[0-9a-f]{64}$/);
       const layout = new Layout(engine.dataRoot);
       const follow = spawnDocker(engine, ["logs", "-f", id]);
-      await new Promise((r) => setTimeout(r, 500)); // the follower is reading (an empty log) before the writes
+      await follow.waitFor("ready\n"); // the follower is reading before the writes
       await writeFile(join(layout.rootfsDir(id), "tmp", "go"), "");
       expect((await engine.docker(["wait", id], { timeoutMs: 60_000 })).stdout.trim()).toBe("0");
       expect(await follow.exited).toBe(0);
 
-      const followed = lineNumbers(follow.stdout());
+      const [first, ...followed] = linesOf(follow.stdout());
+      expect(first).toBe("ready");
       // every line, although the files it was read from were deleted meanwhile (and their inode numbers reused)
-      expect(followed).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+      expect(lineNumbers(followed)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
 
       const dir = dirname(layout.containerLog(id));
       const files = (await readdir(dir)).filter((f) => /^container\.log(\.\d+)?$/.test(f)).sort();
@@ -67,12 +70,12 @@ describe.skipIf(!isRoot)("log rotation (docker run --log-opt max-size/max-file)"
         expect((await stat(join(dir, f))).size).toBeLessThanOrEqual(10 * 1024 + largest);
       }
 
-      const shown = lineNumbers((await engine.docker(["logs", id])).stdout);
+      const shown = lineNumbers(linesOf((await engine.docker(["logs", id])).stdout)); // `ready` was rotated away
       expect(consecutive(shown)).toBe(true);
       expect(shown[shown.length - 1]).toBe(1000);
       expect(shown.length).toBeGreaterThan(150); // two full files (about 88 records of 116 bytes each) at least
       expect(shown.length).toBeLessThan(1000); // the oldest were rotated away
-      expect(lineNumbers((await engine.docker(["logs", "--tail", "5", id])).stdout)).toEqual([996, 997, 998, 999, 1000]);
+      expect(lineNumbers(linesOf((await engine.docker(["logs", "--tail", "5", id])).stdout))).toEqual([996, 997, 998, 999, 1000]);
 
       const inspect = JSON.parse((await engine.docker(["inspect", id])).stdout)[0];
       expect(inspect.HostConfig.LogConfig).toEqual({ Type: "hako-shim", Config: { "max-size": "10k", "max-file": "3" } });

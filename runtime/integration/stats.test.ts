@@ -48,10 +48,23 @@ describe.skipIf(!isRoot)("docker stats and system df", () => {
     await engine?.cleanup();
   });
 
+  /** a single sample, without waiting for a previous one */
+  const sample = async (name: string): Promise<Stats> =>
+    (await engine.request("GET", `/containers/${name}/stats?stream=0&one-shot=1`)).json<Stats>();
+  /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
+  const until = async (check: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   it("reports a running container's use in Docker's fields, with a previous sample for --no-stream", async () => {
     const id = (await engine.docker(["run", "-d", "--name", "limited", "--memory", "64m", "--pids-limit", "50", B,
       "sh", "-c", "dd if=/dev/zero of=/tmp/fill bs=1M count=8 2>/dev/null; sleep 600"])).stdout.trim();
-    await new Promise((r) => setTimeout(r, 500));
+    // the 8 MiB are written once dd has ended and sleep is the only process (the shell execs its last command)
+    await until(async () => (await sample("limited")).pids_stats.current === 1);
     const r = await engine.request("GET", "/containers/limited/stats?stream=0");
     expect(r.status).toBe(200);
     const s = r.json<Stats>();
@@ -78,7 +91,7 @@ describe.skipIf(!isRoot)("docker stats and system df", () => {
 
   it("prints sane columns with docker stats --no-stream", async () => {
     await engine.docker(["run", "-d", "--name", "busy", "--cpus", "0.5", B, "sh", "-c", "while :; do :; done"]);
-    await new Promise((r) => setTimeout(r, 1000));
+    await until(async () => (await sample("busy")).cpu_stats.cpu_usage.total_usage > 0); // the loop is spinning
     const r = await engine.docker(["stats", "--no-stream", "--format",
       "{{.Name}}|{{.CPUPerc}}|{{.MemUsage}}|{{.MemPerc}}|{{.NetIO}}|{{.BlockIO}}|{{.PIDs}}", "busy", "limited"]);
     expect(r.stderr).toBe("");

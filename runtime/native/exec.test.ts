@@ -234,10 +234,10 @@ describe.skipIf(!isRoot)("hako-shim exec", () => {
 
   it("ends with the container: killing its init kills the exec'd process too", async () => {
     const { pid, client: init } = await running(["sleep", "100"]);
-    const e = await execIn(pid, processSpec(["sleep", "100"]));
+    const e = await execIn(pid, processSpec(["sh", "-c", "echo up; exec sleep 100"]));
     const client = await Client.connect(e.socket);
     client.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await client.until(() => client.output(1).includes("up"), "the exec'd process"); // it is inside the namespaces
     init.signal(9);
     const exit: ExitRecord = await client.exit();
     expect(exit).toMatchObject({ exitCode: 137, signal: 9 });

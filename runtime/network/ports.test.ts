@@ -130,14 +130,15 @@ describe("published ports", () => {
         s.write(Buffer.alloc(size, 1));
       });
       // the hand-off happens once Node has written out what it held: wait for it, then check the echo still works
-      for (let i = 0; i < 100 && relays().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // up to 10 s: spawning a process is slow on a loaded machine
+      for (let i = 0; i < 500 && relays().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(relays()).toHaveLength(1);
       const echo = new Promise<string>((r) => s.once("data", (d: Buffer) => r(d.toString())));
       s.write("after\n");
       expect(await echo).toBe("after\n");
       proxy!.close();
       await ended;
-      for (let i = 0; i < 100 && relays().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 500 && relays().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(relays()).toEqual([]);
     } finally {
       s.destroy();
