@@ -110,13 +110,21 @@ test("the stats tab charts CPU, memory and processes as samples arrive", async (
   await page.screenshot({ path: testInfo.outputPath("container-stats.png"), fullPage: true });
 });
 
-/** The sizes `stty size` printed in the terminal so far ("rows cols"), as xterm.js shows them, one row per line. */
-async function sttySizes(page: Page): Promise<{ rows: number; cols: number }[]> {
-  const lines = await page.locator(".xterm-rows > div").allInnerTexts();
-  return lines.flatMap((line) => {
-    const m = /^(\d+) (\d+)$/.exec(line.trim());
-    return m ? [{ rows: Number(m[1]), cols: Number(m[2]) }] : [];
-  });
+/** The size (`rows cols`) printed on the line just above `marker`'s own line, as xterm.js shows them (one row per line). */
+async function sizeAbove(page: Page, marker: string): Promise<{ rows: number; cols: number } | undefined> {
+  const lines = (await page.locator(".xterm-rows > div").allInnerTexts()).map((line) => line.trim());
+  const at = lines.lastIndexOf(marker);
+  const m = at > 0 ? /^(\d+) (\d+)$/.exec(lines[at - 1] ?? "") : null;
+  return m ? { rows: Number(m[1]), cols: Number(m[2]) } : undefined;
+}
+
+/** Types `stty size; echo <marker>` and reads its answer: the marker tells it apart from earlier answers. */
+async function sttySize(page: Page, marker: string, timeout = 15_000): Promise<{ rows: number; cols: number }> {
+  await page.keyboard.type(`stty size; echo ${marker}\n`);
+  await expect.poll(() => sizeAbove(page, marker), { timeout }).toBeDefined();
+  const size = await sizeAbove(page, marker);
+  if (!size) throw new Error(`no size printed above ${marker}`);
+  return size;
 }
 
 test("the terminal runs commands in the container, follows the window's size, and says how the session ended", async ({ page }, testInfo) => {
@@ -130,17 +138,17 @@ test("the terminal runs commands in the container, follows the window's size, an
   await page.screenshot({ path: testInfo.outputPath("container-terminal.png"), fullPage: true });
 
   // The pty has the size of the box it is drawn in, and follows it when the window changes.
-  await page.keyboard.type("stty size\n");
-  await expect.poll(async () => (await sttySizes(page)).length).toBe(1);
-  const [wide] = await sttySizes(page);
-  expect(wide?.cols).toBeGreaterThan(100);
+  const wide = await sttySize(page, "size-wide");
+  expect(wide.cols).toBeGreaterThan(100);
   await page.setViewportSize({ width: 900, height: 600 });
-  await page.waitForTimeout(300); // the resize travels browser → console → engine
-  await page.keyboard.type("stty size\n");
-  await expect.poll(async () => (await sttySizes(page)).length).toBe(2);
-  const narrow = (await sttySizes(page))[1];
-  expect(narrow?.cols).toBeLessThan(wide?.cols ?? 0);
-  expect(narrow?.rows).toBeLessThan(wide?.rows ?? 0);
+  // The resize travels ResizeObserver → fit addon → WebSocket → console → engine → pty, and may land after the next
+  // command: ask again until the newest answer is the smaller size.
+  let asked = 0;
+  await expect(async () => {
+    const narrow = await sttySize(page, `size-narrow-${++asked}`, 5000);
+    expect(narrow.cols).toBeLessThan(wide.cols);
+    expect(narrow.rows).toBeLessThan(wide.rows);
+  }).toPass({ timeout: 30_000 });
 
   await page.keyboard.type("exit 3\n");
   await expect(page.getByText("Session ended with exit code 3.")).toBeVisible();

@@ -91,9 +91,10 @@ test("run a web server on the network with a published port, and open it from it
   const hostPort = /:(\d+)→/.exec(await link.innerText())?.[1];
   await expect(ports.getByRole("link", { name: NETWORK, exact: true })).toHaveAttribute("href", /^\/networks\/[0-9a-f]{12,}$/);
   await expect(link).toHaveAttribute("href", `http://127.0.0.1:${hostPort}`);
-  const served = await page.request.get(`http://127.0.0.1:${hostPort}/`);
-  expect(served.status()).toBe(200);
-  expect(await served.text()).toContain(PAGE_TEXT);
+  // "running" means the shell started, not that httpd listens yet: until it does, the port proxy hangs up.
+  const url = `http://127.0.0.1:${hostPort}/`;
+  await expect.poll(async () => (await page.request.get(url).catch(() => null))?.status()).toBe(200);
+  expect(await (await page.request.get(url)).text()).toContain(PAGE_TEXT);
   await page.screenshot({ path: testInfo.outputPath("container-ports.png"), fullPage: true });
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Containers" }).click();

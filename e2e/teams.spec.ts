@@ -181,6 +181,8 @@ test("the admin filters the audit log to the container and downloads its rows as
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`target=${NAME}`));
   const table = page.getByRole("table", { name: "Audit events" });
+  // Until the filtered page arrives the previous (unfiltered) rows stay on screen, dimmed and marked busy.
+  await expect(table).not.toHaveAttribute("aria-busy", "true");
   await expect(table.getByRole("row").filter({ hasText: "auth.signin" })).toHaveCount(0); // the filter has applied
   await expect(table.getByRole("row").filter({ hasText: "container.create" }).filter({ hasText: teamOperator.username })).toBeVisible();
   await expect(table.getByRole("row").filter({ hasText: "denied" })).toContainText(teamViewer.username);
