@@ -3,9 +3,9 @@
  * (non-upgraded) attach that dockerode uses, bad input that must change nothing.
  */
 import { stat } from "node:fs/promises";
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { pendingRequest } from "./pending-request.js";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
@@ -113,19 +113,11 @@ describe.skipIf(!isRoot)("the Docker Engine API edge", () => {
     const { Id } = (await engine.request("POST", "/containers/create", {
       body: JSON.stringify({ Image: B, Cmd: ["sh", "-c", "echo first; echo second >&2"] }), headers: JSON_HEADERS,
     })).json<{ Id: string }>();
-    const attached = new Promise<{ type: string | undefined; body: Buffer }>((resolve, reject) => {
-      const req = request({ socketPath: engine.socket, method: "POST",
-        path: `/containers/${Id}/attach?stream=1&stdout=1&stderr=1` }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ type: res.headers["content-type"], body: Buffer.concat(chunks) }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
-    await new Promise((r) => setTimeout(r, 200));
+    // hakod answers the attach once it is registered: from then on nothing the container writes is lost
+    const attached = pendingRequest(engine, "POST", `/containers/${Id}/attach?stream=1&stdout=1&stderr=1`);
+    expect(await attached.answered).toBe(200);
     expect((await engine.request("POST", `/containers/${Id}/start`)).status).toBe(204);
-    const { type, body } = await attached;
+    const { headers: { "content-type": type }, body } = await attached.ended;
     expect(type).toBe("application/vnd.docker.multiplexed-stream");
     const frames: Array<[number, string]> = [];
     for (let off = 0; off < body.length;) {
@@ -158,10 +150,10 @@ describe.skipIf(!isRoot)("the Docker Engine API edge", () => {
       body: JSON.stringify({ Image: B, Cmd: ["sh", "-c", "exit 4"], HostConfig: { AutoRemove: true } }),
       headers: JSON_HEADERS,
     })).json<{ Id: string }>();
-    const waited = engine.request("POST", `/containers/${Id}/wait?condition=removed`);
-    await new Promise((r) => setTimeout(r, 100));
+    const waited = pendingRequest(engine, "POST", `/containers/${Id}/wait?condition=removed`);
+    expect(await waited.answered).toBe(200); // the wait is registered
     await engine.request("POST", `/containers/${Id}/start`);
-    expect((await waited).json()).toEqual({ StatusCode: 4, Error: null });
+    expect(JSON.parse((await waited.ended).body.toString())).toEqual({ StatusCode: 4, Error: null });
     expect((await engine.request("GET", `/containers/${Id}/json`)).status).toBe(404);
   });
 

@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { hasEnded } from "./host-process.js";
 import { spawnDocker, streamLines } from "./observe-helpers.js";
+import { pendingRequest } from "./pending-request.js";
 
 interface Message {
   status?: string;
@@ -23,6 +25,10 @@ interface Message {
 }
 
 const now = (): string => new Date().toISOString();
+/** how long to poll for what a container does next: generous, for a slow or loaded machine */
+const POLL = { timeout: 20_000, interval: 100 };
+/** the container names of raw event lines */
+const names = (lines: string[]): string[] => lines.map((l) => (JSON.parse(l) as Message).Actor.Attributes.name ?? "");
 
 describe.skipIf(!isRoot)("docker events", () => {
   let engine: EngineHandle;
@@ -74,7 +80,10 @@ describe.skipIf(!isRoot)("docker events", () => {
   });
 
   it("reports kill with its signal, then die and stop, for docker stop", async () => {
-    await engine.docker(["run", "-d", "--name", "stopper", B, "sh", "-c", "trap 'exit 0' TERM; while true; do usleep 50000; done"]);
+    await engine.docker(["run", "-d", "--name", "stopper", B, "sh", "-c",
+      "trap 'exit 0' TERM; echo ready; while true; do usleep 50000; done"]);
+    // sh as pid 1 ignores a TERM it has no trap for yet: stop only once the trap is set
+    await expect.poll(async () => (await engine.docker(["logs", "stopper"])).stdout, POLL).toBe("ready\n");
     expect((await engine.docker(["stop", "stopper"])).code).toBe(0);
     const r = await engine.docker(["events", "--since", t0, "--until", now(), "--filter", "container=stopper",
       "--format", "{{.Action}} {{index .Actor.Attributes \"signal\"}}{{index .Actor.Attributes \"exitCode\"}}"]);
@@ -101,22 +110,29 @@ describe.skipIf(!isRoot)("docker events", () => {
   });
 
   it("streams events as they happen, to a client that came first", async () => {
-    const watch = spawnDocker(engine, ["events", "--filter", "type=container", "--filter", "event=start",
+    // When the CLI has subscribed cannot be seen from outside: it asks from `before` on, so an event that comes
+    // while it is still connecting is replayed, not lost (the filters keep its output exact all the same).
+    const before = now();
+    const watch = spawnDocker(engine, ["events", "--since", before, "--filter", "type=container", "--filter", "event=start",
       "--format", "{{.Action}} {{.Actor.Attributes.name}}"]);
-    await new Promise((r) => setTimeout(r, 300));
+    // The raw client asks for nothing past, and hakod answers once it has subscribed: what it gets came live.
+    const live = pendingRequest(engine, "GET", `/events?filters=${encodeURIComponent('{"type":["container"],"event":["start"]}')}`);
+    expect(await live.answered).toBe(200);
     await engine.docker(["run", "--rm", "--name", "live-one", B, "true"]);
     await watch.waitFor("start live-one\n");
     watch.stop();
     expect(watch.stdout()).toBe("start live-one\n");
-    // raw: one JSON object per line; a window from now to a moment ahead ends by itself
+    await live.waitFor(/live-one.*\n/);
+    live.close();
+    expect(names(live.body().toString().split("\n").filter(Boolean))).toEqual(["live-one"]);
+    // raw, over a window: one JSON object per line; a window that ends a moment ahead ends by itself
     const since = (Date.now() / 1000).toFixed(3);
-    const until = (Date.now() / 1000 + 2).toFixed(3);
-    const raw = streamLines(engine, `/events?since=${since}&until=${until}&filters=${encodeURIComponent('{"event":["create"]}')}`,
-      () => false);
     await engine.docker(["create", "--name", "in-window", B, "true"]);
-    const { status, lines } = await raw;
+    const until = (Date.now() / 1000 + 1).toFixed(3);
+    const { status, lines } = await streamLines(engine,
+      `/events?since=${since}&until=${until}&filters=${encodeURIComponent('{"event":["create"]}')}`, () => false);
     expect(status).toBe(200);
-    expect(lines.map((l) => (JSON.parse(l) as Message).Actor.Attributes.name)).toEqual(["in-window"]);
+    expect(names(lines)).toEqual(["in-window"]);
   });
 
   it("keeps its history across a kill -9 of hakod", async () => {
@@ -128,8 +144,9 @@ describe.skipIf(!isRoot)("docker events", () => {
     expect(await past("container=after-restart", "event=start")).toEqual(["container start after-restart"]);
     // a container that ended while hakod was away dies when hakod comes back
     await engine.docker(["run", "-d", "--name", "ends-alone", B, "sleep", "1"]);
+    const pid = (await engine.docker(["inspect", "-f", "{{.State.Pid}}", "ends-alone"])).stdout.trim();
     await engine.kill9();
-    await new Promise((r) => setTimeout(r, 1500));
+    await expect.poll(() => hasEnded(pid), POLL).toBe(true);
     await engine.restart();
     expect(await past("container=ends-alone")).toEqual([
       "container create ends-alone", "container start ends-alone", "container die ends-alone",

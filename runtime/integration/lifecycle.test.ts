@@ -7,9 +7,14 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Layout } from "../layout.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { pendingRequest, type PendingRequest } from "./pending-request.js";
 
 const TICKER = "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.05; done";
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** how long to poll for what a container does next: generous, for a slow or loaded machine */
+const POLL = { timeout: 20_000, interval: 100 };
+/** the JSON body of a finished request */
+const answerOf = async (r: PendingRequest): Promise<unknown> => JSON.parse((await r.ended).body.toString());
 
 describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () => {
   let engine: EngineHandle;
@@ -24,8 +29,8 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
   };
   const inspect = async (format: string, ref: string): Promise<string> =>
     (await docker("inspect", "-f", format, ref)).stdout.trim();
-  const logLines = async (ref: string): Promise<number> =>
-    (await docker("logs", ref)).stdout.split("\n").filter(Boolean).length;
+  const logs = async (ref: string): Promise<string> => (await docker("logs", ref)).stdout;
+  const logLines = async (ref: string): Promise<number> => (await logs(ref)).split("\n").filter(Boolean).length;
   /** a file of the container's cgroup: `controller` names the v1 hierarchy */
   const cgroupFile = (id: string, controller: string, v1: string, v2file: string): string => {
     const path = new Layout(engine.dataRoot).cgroupPath(id);
@@ -62,24 +67,24 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
     expect(r).toMatchObject({ code: 0, stdout: "re\n" });
     expect(await inspect("{{.State.Status}}", id)).toBe("running");
     expect(await inspect("{{.State.StartedAt}}", id)).not.toBe(firstStart);
-    expect((await docker("logs", "re")).stdout).toBe("boot\nboot\n");
+    await expect.poll(() => logs("re"), POLL).toBe("boot\nboot\n");
 
     await docker("stop", "-t", "0", "re");
     expect(await inspect("{{.State.Status}}", id)).toBe("exited");
     expect((await docker("restart", "re")).code).toBe(0);
     expect(await inspect("{{.State.Status}}", id)).toBe("running");
-    expect((await docker("logs", "re")).stdout).toBe("boot\nboot\nboot\n");
+    await expect.poll(() => logs("re"), POLL).toBe("boot\nboot\nboot\n");
     await docker("rm", "-f", "re");
   });
 
   it("sends the signal kill -s names (by name or number), refuses a bad one, and 409s a stopped container", async () => {
-    const id = await run(B, "sh", "-c", 'trap "echo got USR1" USR1; trap "echo got HUP" HUP; while true; do sleep 0.05; done');
-    await sleep(300);
+    const id = await run(B, "sh", "-c",
+      'trap "echo got USR1" USR1; trap "echo got HUP" HUP; echo ready; while true; do sleep 0.05; done');
+    await expect.poll(() => logs(id), POLL).toBe("ready\n"); // the traps are set
     expect((await docker("kill", "-s", "USR1", id)).code).toBe(0);
-    await sleep(300);
+    await expect.poll(() => logs(id), POLL).toBe("ready\ngot USR1\n");
     expect((await docker("kill", "-s", "1", id)).code).toBe(0);
-    await sleep(300);
-    expect((await docker("logs", id)).stdout).toBe("got USR1\ngot HUP\n");
+    await expect.poll(() => logs(id), POLL).toBe("ready\ngot USR1\ngot HUP\n");
 
     const bad = await docker("kill", "-s", "SIGFOO", id);
     expect(bad.code).toBe(1);
@@ -98,11 +103,12 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
   });
 
   it("stops with the container's stop signal, and SIGKILLs after its stop timeout", async () => {
-    const id = await run("--stop-signal", "USR1", B, "sh", "-c", 'trap "echo bye; exit 7" USR1; while true; do sleep 0.05; done');
-    await sleep(300);
+    const id = await run("--stop-signal", "USR1", B, "sh", "-c",
+      'trap "echo bye; exit 7" USR1; echo ready; while true; do sleep 0.05; done');
+    await expect.poll(() => logs(id), POLL).toBe("ready\n"); // the trap is set
     expect((await docker("stop", id)).code).toBe(0);
     expect(await inspect("{{.State.ExitCode}}", id)).toBe("7");
-    expect((await docker("logs", id)).stdout).toBe("bye\n");
+    expect(await logs(id)).toBe("ready\nbye\n");
 
     // PID 1 ignores SIGTERM without a handler: only the SIGKILL after the 1 s stop timeout ends it
     const stubborn = await run("--stop-timeout", "1", B, "sleep", "600");
@@ -113,7 +119,7 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
 
   it("pauses with the freezer (the ticking stops, ps says Paused) and unpauses, with Docker's wrong-state errors", async () => {
     const id = await run("--name", "ticker", B, "sh", "-c", TICKER);
-    await sleep(400);
+    await expect.poll(() => logLines("ticker"), POLL).toBeGreaterThan(0); // it ticks
     expect((await docker("pause", "ticker")).code).toBe(0);
     expect(await inspect("{{.State.Status}} {{.State.Running}} {{.State.Paused}}", id)).toBe("paused true true");
     const freezer = v2 ? "1" : "FROZEN";
@@ -123,7 +129,7 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
     expect((await docker("ps", "-q", "--filter", "status=paused")).stdout.trim()).toBe(id.slice(0, 12));
 
     const frozenAt = await logLines("ticker");
-    await sleep(800);
+    await sleep(800); // a while in which nothing may happen: there is no state to wait for
     expect(await logLines("ticker")).toBe(frozenAt);
 
     const twice = await docker("pause", "ticker");
@@ -137,8 +143,7 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
 
     expect((await docker("unpause", "ticker")).code).toBe(0);
     expect(await inspect("{{.State.Status}} {{.State.Paused}}", id)).toBe("running false");
-    await sleep(500);
-    expect(await logLines("ticker")).toBeGreaterThan(frozenAt);
+    await expect.poll(() => logLines("ticker"), POLL).toBeGreaterThan(frozenAt);
     const notPaused = await docker("unpause", "ticker");
     expect(notPaused.code).toBe(1);
     expect(notPaused.stderr).toContain(`Container ${id} is not paused`);
@@ -205,14 +210,15 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
     const now = await engine.request("POST", `/containers/${id}/wait?condition=not-running`);
     expect(now.json()).toEqual({ StatusCode: 0, Error: null });
 
-    const next = engine.request("POST", `/containers/${id}/wait?condition=next-exit`);
-    const removed = engine.request("POST", `/containers/${id}/wait?condition=removed`);
-    await sleep(200);
+    // hakod answers a wait once it is registered: the start comes after both
+    const next = pendingRequest(engine, "POST", `/containers/${id}/wait?condition=next-exit`);
+    const removed = pendingRequest(engine, "POST", `/containers/${id}/wait?condition=removed`);
+    expect([await next.answered, await removed.answered]).toEqual([200, 200]);
     await docker("start", id);
-    expect((await next).json()).toEqual({ StatusCode: 4, Error: null });
+    expect(await answerOf(next)).toEqual({ StatusCode: 4, Error: null });
     expect((await docker("wait", id)).stdout).toBe("4\n");
     await docker("rm", id);
-    expect((await removed).json()).toEqual({ StatusCode: 4, Error: null });
+    expect(await answerOf(removed)).toEqual({ StatusCode: 4, Error: null });
 
     const bad = await engine.request("POST", `/containers/${id}/wait?condition=sometime`);
     expect(bad.status).toBe(400);
@@ -275,12 +281,13 @@ describe.skipIf(!isRoot)("container lifecycle verbs through the docker CLI", () 
 
   it("lists the container's processes like ps -ef, takes other ps_args, and 409s a stopped container", async () => {
     const id = await run(B, "sh", "-c", "sleep 600 & sleep 700; true");
-    await sleep(300);
-    const top = await docker("top", id);
-    const lines = top.stdout.trim().split("\n");
-    expect((lines[0] ?? "").split(/\s+/)).toEqual(["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/).at(-1)).sort()).toEqual(["sh -c sleep 600 & sleep 700; true",
+    const topLines = async (): Promise<string[]> => (await docker("top", id)).stdout.trim().split("\n");
+    const commands = (lines: string[]): Array<string | undefined> => lines.slice(1).map((l) => l.split(/\s{2,}/).at(-1)).sort();
+    // the shell forks both sleeps soon after it starts
+    await expect.poll(async () => commands(await topLines()), POLL).toEqual(["sh -c sleep 600 & sleep 700; true",
       "sleep 600", "sleep 700"]);
+    const lines = await topLines();
+    expect((lines[0] ?? "").split(/\s+/)).toEqual(["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]);
     expect(lines[1]).toMatch(/^root\s+\d+\s+\d+\s+\d+\s+\d\d:\d\d\s+\?\s+00:00:00\s+sh -c/);
 
     const custom = await engine.request("GET", `/containers/${id}/top?ps_args=${encodeURIComponent("-o pid,comm")}`);

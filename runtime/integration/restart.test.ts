@@ -5,6 +5,8 @@
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { hasEnded } from "./host-process.js";
+import { pendingRequest } from "./pending-request.js";
 
 describe.skipIf(!isRoot)("hakod killed with SIGKILL and started again", () => {
   let engine: EngineHandle;
@@ -25,9 +27,12 @@ describe.skipIf(!isRoot)("hakod killed with SIGKILL and started again", () => {
     const quick = (await engine.docker(["run", "-d", "--name", "quick", B, "sh", "-c", "sleep 1; exit 7"])).stdout.trim();
     const auto = (await engine.docker(["run", "-d", "--rm", "--name", "auto", B, "sh", "-c", "sleep 1"])).stdout.trim();
     const pid = (await engine.docker(["inspect", "-f", "{{.State.Pid}}", sleeper])).stdout.trim();
+    const endingPids = await Promise.all([quick, auto].map(async (c) =>
+      (await engine.docker(["inspect", "-f", "{{.State.Pid}}", c])).stdout.trim()));
 
     await engine.kill9();
-    await new Promise((r) => setTimeout(r, 2000)); // quick and auto end while no engine runs
+    // quick and auto end while no engine runs
+    for (const p of endingPids) await expect.poll(() => hasEnded(p), { timeout: 20_000, interval: 100 }).toBe(true);
     await engine.restart();
 
     const state = await engine.docker(["inspect", "-f", "{{.State.Running}} {{.State.Pid}}", sleeper]);
@@ -37,17 +42,17 @@ describe.skipIf(!isRoot)("hakod killed with SIGKILL and started again", () => {
     expect(engine.log()).toContain("re-adopted a running container");
 
     // the re-adopted container's output keeps flowing into its log
-    const n1 = (await engine.docker(["logs", ticker])).stdout.split("\n").length;
-    await new Promise((r) => setTimeout(r, 500));
-    const n2 = (await engine.docker(["logs", ticker])).stdout.split("\n").length;
-    expect(n2).toBeGreaterThan(n1);
+    const logLines = async (): Promise<number> => (await engine.docker(["logs", ticker])).stdout.split("\n").length;
+    const n1 = await logLines();
+    await expect.poll(logLines, { timeout: 20_000, interval: 100 }).toBeGreaterThan(n1);
 
-    // wait hears of the exit of a re-adopted container
-    const waited = engine.docker(["wait", sleeper]);
-    await new Promise((r) => setTimeout(r, 200));
+    // wait hears of the exit of a re-adopted container: hakod answers the wait once it is registered
+    const waited = pendingRequest(engine, "POST", `/containers/${sleeper}/wait`);
+    expect(await waited.answered).toBe(200);
     // (sleep is pid 1 of its namespace: it has no handler for SIGTERM, so the kernel ignores that; KILL it)
     expect((await engine.docker(["kill", "-s", "KILL", sleeper])).code).toBe(0);
-    expect((await waited).stdout.trim()).toBe("137");
+    expect(JSON.parse((await waited.ended).body.toString())).toEqual({ StatusCode: 137, Error: null });
+    expect((await engine.docker(["wait", sleeper])).stdout.trim()).toBe("137");
 
     expect((await engine.docker(["stop", "-t", "1", ticker])).code).toBe(0);
     expect((await engine.docker(["inspect", "-f", "{{.State.ExitCode}}", ticker])).stdout.trim()).toMatch(/^(143|137)$/);
@@ -72,7 +77,7 @@ describe.skipIf(!isRoot)("hakod killed with SIGKILL and started again", () => {
     await engine.restart();
     expect((await engine.docker(["inspect", "-f", "{{.State.Running}}", id])).stdout.trim()).toBe("true");
     expect((await engine.docker(["rm", "-f", id])).code).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await readdir(`${engine.dataRoot}/tmp`)).toEqual([]);
+    // the removal finishes in the background (runtime/containers/remove.ts): its temp files go then
+    await expect.poll(() => readdir(`${engine.dataRoot}/tmp`), { timeout: 10_000, interval: 100 }).toEqual([]);
   });
 });

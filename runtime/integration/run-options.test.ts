@@ -157,13 +157,13 @@ describe.skipIf(!isRoot)("run options through the docker CLI", () => {
 
     it("stops with the container's stop signal and honours its stop timeout", async () => {
       const id = (await engine.docker(["run", "-d", "--stop-signal", "USR1", "--stop-timeout", "30", B, "sh", "-c",
-        "trap 'echo got-usr1; exit 5' USR1; while true; do sleep 0.1; done"])).stdout.trim();
-      await until(async () => (await engine.docker(["inspect", "-f", "{{.State.Running}}", id])).stdout.trim() === "true");
-      await new Promise((r) => setTimeout(r, 300));
+        "trap 'echo got-usr1; exit 5' USR1; echo ready; while true; do sleep 0.1; done"])).stdout.trim();
+      // sh as pid 1 ignores a USR1 it has no trap for yet: stop only once the trap is set
+      await until(async () => (await engine.docker(["logs", id])).stdout === "ready\n");
       expect((await engine.docker(["stop", id])).code).toBe(0);
       expect((await engine.docker(["inspect", "-f", "{{.State.ExitCode}} {{.Config.StopSignal}} {{.Config.StopTimeout}}", id]))
         .stdout.trim()).toBe("5 USR1 30");
-      expect((await engine.docker(["logs", id])).stdout).toBe("got-usr1\n");
+      expect((await engine.docker(["logs", id])).stdout).toBe("ready\ngot-usr1\n");
       await engine.docker(["rm", id]);
     });
   });
