@@ -11,6 +11,7 @@ import { extract } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarOf, type TarEntry } from "../testing/tar-build.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 /** Names (and file contents) of a tar. */
 async function tarContents(data: Buffer): Promise<Map<string, string>> {
@@ -42,14 +43,6 @@ describe.skipIf(!isRoot)("container files through the docker CLI", () => {
     return JSON.parse(Buffer.from(String(head.headers["x-docker-container-path-stat"]), "base64").toString()) as { size: number };
   };
   /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
-  const until = async (check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
   beforeAll(async () => {
     engine = await startEngine();
     B = await engine.loadBusybox();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrashPoint } from "../crash-points.js";
 import { Layout } from "../layout.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 const CGROUP_ROOT = "/sys/fs/cgroup";
 
@@ -66,13 +67,7 @@ describe.skipIf(!isRoot)("crash safety: kill -9 of hakod in the middle of an ope
     return r.stdout.split("\n").filter(Boolean);
   };
   /** the engine cleans up asynchronously after a restart: give it a moment */
-  const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  };
+  const eventually = (check: () => Promise<boolean>, what: string): Promise<void> => until(check, 10_000, what);
 
   it("create, killed before the record: no container appears, nothing is left, the name is free", async () => {
     const before = await readdir(layout.containersDir());

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedImageArchive } from "../testing/derived-image.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 interface Health {
   Status: string;
@@ -19,14 +20,6 @@ describe.skipIf(!isRoot)("health checks", () => {
 
   const health = async (id: string): Promise<Health | null> =>
     JSON.parse((await engine.docker(["inspect", "-f", "{{json .State.Health}}", id])).stdout) as Health | null;
-
-  const until = async (check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   beforeAll(async () => {
     engine = await startEngine();

@@ -9,6 +9,7 @@ import { createSocket } from "node:dgram";
 import { connect, createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 const hostLinks = (): string[] =>
   execFileSync("ip", ["-o", "link"]).toString().trim().split("\n").map((l) => l.split(": ")[1]!.split("@")[0]!);
@@ -17,15 +18,6 @@ const hostLinks = (): string[] =>
 const ownLinks = (instance: string): string[] =>
   hostLinks().filter((n) => n.startsWith(`hk${instance.slice(0, 6)}`) || n.startsWith(`hk-${instance.slice(0, 8)}`)
     || n.startsWith(`vh${instance.slice(0, 5)}`));
-
-async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("timed out waiting");
-}
 
 function tcpGet(port: number, host = "127.0.0.1"): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -99,3 +99,18 @@ export function demux(buf: Buffer): { stdout: string; stderr: string } {
   }
   return out;
 }
+
+/**
+ * Polls `check` every 100 ms until it holds, and fails after `timeoutMs` (30 s by default: a loaded machine is slow,
+ * a broken engine must still fail). A check that throws counts as not holding yet.
+ */
+export async function until(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (!(await check().catch((err: unknown) => ((last = err), false)))) {
+    if (Date.now() > deadline) {
+      throw new Error(`${what} not met within ${timeoutMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

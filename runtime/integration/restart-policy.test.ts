@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 describe.skipIf(!isRoot)("restart policies", () => {
   let engine: EngineHandle;
@@ -13,14 +14,6 @@ describe.skipIf(!isRoot)("restart policies", () => {
     (await engine.docker(["inspect", "-f", format, id])).stdout.trim();
 
   /** Polls until `check` holds (at most 30 s); returns what it saw last. */
-  const until = async (check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
   beforeAll(async () => {
     engine = await startEngine();
     B = await engine.loadBusybox();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedImageArchive } from "../testing/derived-image.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
+import { until } from "./observe-helpers.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 
@@ -285,12 +286,3 @@ describe.skipIf(!isRoot)("run options through the docker CLI", () => {
     });
   });
 });
-
-/** Polls `check` until it holds (at most 20 s). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met within 20 s");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

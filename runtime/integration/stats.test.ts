@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Layout } from "../layout.js";
 import { isRoot, startEngine, type EngineHandle } from "./engine-harness.js";
-import { streamLines } from "./observe-helpers.js";
+import { streamLines, until } from "./observe-helpers.js";
 
 interface Stats {
   read: string;
@@ -52,14 +52,6 @@ describe.skipIf(!isRoot)("docker stats and system df", () => {
   const sample = async (name: string): Promise<Stats> =>
     (await engine.request("GET", `/containers/${name}/stats?stream=0&one-shot=1`)).json<Stats>();
   /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
-  const until = async (check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("condition not met within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
   it("reports a running container's use in Docker's fields, with a previous sample for --no-stream", async () => {
     const id = (await engine.docker(["run", "-d", "--name", "limited", "--memory", "64m", "--pids-limit", "50", B,
       "sh", "-c", "dd if=/dev/zero of=/tmp/fill bs=1M count=8 2>/dev/null; sleep 600"])).stdout.trim();
