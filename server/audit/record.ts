@@ -105,6 +105,8 @@ async function appendAudit(db: Db, entry: AuditEntry, options: RecordOptions = {
     requestId: source.requestId,
   };
   const postgres = isPostgres(db);
+  // Appends queue on the lock (and for the pool's few connections): Prisma's defaults (2 s to get a connection, 5 s
+  // per transaction) fail a burst of them on a busy machine, and an audit row must not be dropped for waiting.
   await db.$transaction(async (tx) => {
     if (postgres) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`);
     const row = await tx.auditEvent.create({ data: content, select: { seq: true, time: true } });
@@ -114,7 +116,5 @@ async function appendAudit(db: Db, entry: AuditEntry, options: RecordOptions = {
     const hash = chainHash({ ...content, seq: row.seq, time: row.time, prevHash });
     await tx.auditEvent.update({ where: { seq: row.seq }, data: { prevHash, hash } });
     await options.inTransaction?.(tx);
-    // Appends queue on the lock (and for the pool's few connections): Prisma's defaults (2 s to get a connection,
-    // 5 s per transaction) fail a burst of them on a busy machine, and an audit row must not be dropped for waiting.
   }, { maxWait: APPEND_WAIT_MS, timeout: APPEND_WAIT_MS });
 }
