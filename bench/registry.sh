@@ -5,6 +5,7 @@
 #   pull: `docker pull` into hakod's store after `docker rmi` (blobs fetched, verified, layer unpacked: ready to run)
 #         vs `skopeo copy docker://… oci:…` (blobs fetched and verified, stored as they come: no unpacking)
 #         and `skopeo copy docker://… containers-storage:…` (into an overlay store like buildah/podman: unpacked)
+#   pull, zstd: the same image with its layer as tar+zstd, hakod vs `skopeo copy docker://… oci:…`
 # Every run starts from an empty registry (push) or an image-less store (pull). Prints MB/s (10^6 bytes of the
 # compressed layer per second) and ratios; never fails on numbers. See bench/README.md.
 #
@@ -116,11 +117,29 @@ PREP+=(
 )
 bench_rounds "$ROUNDS" "$PER_ROUND" "$WARMUP" engine_pull skopeo_pull skopeo_cs
 
+# ---- pull of the same image with its layer zstd-compressed (tar+zstd, as `skopeo --dest-compress-format zstd` or
+# BuildKit's compression=zstd push it): hakod decompresses through Debian's zstd program -------------------------------
+ZBIG=$WORK/big-zstd-oci
+skopeo copy -q --dest-compress-format zstd "oci:$BIG:bench/big:1" "oci:$ZBIG:bench/big:1" || bench_die "skopeo could not recompress the layout with zstd"
+out=$(skopeo copy -q --dest-tls-verify=false "oci:$ZBIG:bench/big:1" "docker://$R/zstd/big:1" 2>&1) || bench_die "skopeo copy (zstd push) failed: $out"
+ZLAYER_BYTES=$(find "$ZBIG/blobs/sha256" -type f -size +1M -printf '%s\n' | head -1)
+LABEL+=([engine_zpull]="docker pull, zstd layer (hakod)" [skopeo_zpull]="skopeo copy docker:// -> oci:, zstd layer")
+CMD+=(
+  [engine_zpull]="$DOCKER pull -q $R/zstd/big:1 >/dev/null"
+  [skopeo_zpull]="skopeo copy -q --src-tls-verify=false docker://$R/zstd/big:1 oci:$WORK/zpulled:big >/dev/null"
+)
+PREP+=(
+  [engine_zpull]="$DOCKER rmi $R/zstd/big:1 >/dev/null 2>&1 || true"
+  [skopeo_zpull]="rm -rf $WORK/zpulled"
+)
+bench_rounds "$ROUNDS" "$PER_ROUND" "$WARMUP" engine_zpull skopeo_zpull
+
 {
   bench_header "registry benchmark (one ${MIB} MiB random layer, $LAYER_BYTES bytes gzip'd; docker-registry 2.8 on 127.0.0.1; $ROUNDS rounds x $PER_ROUND runs per side)"
   echo "push: hakod $(bench_mbps "$LAYER_BYTES" "${MS[engine_push]}") MB/s (${MS[engine_push]} ms), skopeo $(bench_mbps "$LAYER_BYTES" "${MS[skopeo_push]}") MB/s (${MS[skopeo_push]} ms), ratio $(bench_ratio "${MS[skopeo_push]}" "${MS[engine_push]}")x (target >= 1.0x)"
   echo "pull: hakod $(bench_mbps "$LAYER_BYTES" "${MS[engine_pull]}") MB/s (${MS[engine_pull]} ms, unpacked), skopeo -> oci: $(bench_mbps "$LAYER_BYTES" "${MS[skopeo_pull]}") MB/s (${MS[skopeo_pull]} ms, not unpacked), ratio $(bench_ratio "${MS[skopeo_pull]}" "${MS[engine_pull]}")x (target >= 1.0x)"
   echo "pull, both unpacking: skopeo -> containers-storage (overlay) $(bench_mbps "$LAYER_BYTES" "${MS[skopeo_cs]}") MB/s (${MS[skopeo_cs]} ms), ratio $(bench_ratio "${MS[skopeo_cs]}" "${MS[engine_pull]}")x"
+  echo "pull, zstd layer: hakod $(bench_mbps "$ZLAYER_BYTES" "${MS[engine_zpull]}") MB/s (${MS[engine_zpull]} ms, unpacked), skopeo -> oci: $(bench_mbps "$ZLAYER_BYTES" "${MS[skopeo_zpull]}") MB/s (${MS[skopeo_zpull]} ms), ratio $(bench_ratio "${MS[skopeo_zpull]}" "${MS[engine_zpull]}")x"
 } | tee "$OUT.txt"
 cp "$OUT.txt" "$RESULTS/registry-latest.txt"
 bench_log "results: $OUT.*"
