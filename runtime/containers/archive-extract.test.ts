@@ -6,7 +6,7 @@ import { lstat, mkdir, readFile, readlink, symlink, writeFile } from "node:fs/pr
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gzip, tarOf, type TarEntry } from "../testing/tar-build.js";
+import { gzip, tarOf, zstd, type TarEntry } from "../testing/tar-build.js";
 import { tempDir, treeOf } from "../testing/temp.js";
 import { extractArchive } from "./archive-extract.js";
 
@@ -95,6 +95,17 @@ describe("extracting a cp archive", () => {
     await symlink(outside, join(root, "swapped"));
     await expect(extractTo(["swapped"], [{ name: "pwned", content: "x" }])).rejects.toThrow(/goes through a symlink/);
     expect(await treeOf(outside)).toEqual(["secret (file 10)"]);
+  });
+
+  it("refuses a corrupt gzip or zstd archive with DataCorruption (the engine keeps running), writing nothing", async () => {
+    const tar = await tarOf([{ name: "big", content: Buffer.alloc(300_000, 1) }, { name: "after", content: "x" }]);
+    for (const packed of [gzip(tar), zstd(tar)]) {
+      const corrupt = Buffer.concat([packed.subarray(0, 12), Buffer.alloc(packed.length - 12, 0x55)]);
+      const before = await treeOf(root);
+      await expect(extractArchive(Readable.from([corrupt]), { root, dest: [], noOverwriteDirNonDir: false }))
+        .rejects.toMatchObject({ kind: "DataCorruption" });
+      expect(await treeOf(root)).toEqual(before);
+    }
   });
 
   it("refuses bytes that are not a tar", async () => {

@@ -18,6 +18,7 @@ import {
   rmSync, symlinkSync, unlinkSync, writeSync,
 } from "node:fs";
 import { join, posix } from "node:path";
+import { pipeline } from "node:stream";
 import { extract as tarExtract, type Header } from "tar-stream";
 import { dataCorruption, EngineError, invalidArgument } from "../errors.js";
 import { ensureDirs, entryComponents, existingDirs, lstatOrNull } from "../snapshot/entry-path.js";
@@ -44,7 +45,9 @@ interface DirMeta {
 export async function extractArchive(body: AsyncIterable<Uint8Array>, opts: ExtractOptions): Promise<void> {
   const plain = await openLayerStream(body, LABEL);
   const extract = tarExtract();
-  plain.pipe(extract);
+  // pipeline, not pipe: a failing decompressor (corrupt gzip or zstd, a client gone mid-body) must fail the extract
+  // below, or the error goes unhandled and the extract waits forever
+  pipeline(plain, extract, () => {});
   const dirs: DirMeta[] = [];
   try {
     for await (const entry of extract) {
