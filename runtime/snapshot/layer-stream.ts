@@ -32,12 +32,17 @@ export async function openLayerStream(source: AsyncIterable<Uint8Array>, label: 
   }
   const rest = Readable.from(
     (async function* () {
-      if (head.length > 0) yield head;
-      if (done) return;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      try {
+        if (head.length > 0) yield head;
+        if (done) return;
+        for (;;) {
+          const r = await it.next();
+          if (r.done) return;
+          yield Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+        }
+      } finally {
+        // a reader that stops early closes the source too (a blob's file, a request body)
+        if (!done) await it.return?.();
       }
     })(),
     { objectMode: false },
