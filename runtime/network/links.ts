@@ -53,6 +53,18 @@ export interface EndpointSpec {
   gateway: string;
 }
 
+/** Whether the kernel has IPv6 (not built without it, not booted with ipv6.disable=1): only then is there a mode to set. */
+const HAS_IPV6 = existsSync("/proc/sys/net/ipv6");
+
+/**
+ * `addrgenmode none` before the device goes up: no IPv6 link-local address (networks are IPv4 only, as Docker's are
+ * without --ipv6), so bringing a bridge or a veth up changes no address that a browser or a network manager on the
+ * host watches (Chromium aborts its requests on such a change).
+ */
+function noLinkLocal(device: string): string[] {
+  return HAS_IPV6 ? [`link set ${device} addrgenmode none`] : [];
+}
+
 /** How long an exit waits for the kernel to delete the veth pairs of a namespace it let go, before deleting them itself. */
 const VETH_GONE_MS = 1000;
 
@@ -68,9 +80,7 @@ export class HostLinks {
 
   private bridgeLines(name: string, address: string): string[] {
     const lines: string[] = [];
-    // addrgenmode none: no IPv6 link-local address (networks are IPv4 only), so bringing the device up changes no
-    // address a browser or a network manager on the host watches (Chromium aborts its requests on such changes)
-    if (!existsSync(`/sys/class/net/${name}`)) lines.push(`link add name ${name} type bridge`, `link set ${name} addrgenmode none`);
+    if (!existsSync(`/sys/class/net/${name}`)) lines.push(`link add name ${name} type bridge`, ...noLinkLocal(name));
     // `replace` is idempotent, unlike `add`
     if (address) lines.push(`addr replace ${address} dev ${name}`);
     lines.push(`link set ${name} up`);
@@ -130,7 +140,7 @@ export class HostLinks {
         lines.push(...this.bridgeLines(e.bridge, e.bridgeAddress));
       }
       bridges.add(e.bridge);
-      lines.push(`link set ${e.hostIf} addrgenmode none`, `link set ${e.hostIf} master ${e.bridge}`, `link set ${e.hostIf} up`);
+      lines.push(...noLinkLocal(e.hostIf), `link set ${e.hostIf} master ${e.bridge}`, `link set ${e.hostIf} up`);
     }
     await ipBatch(lines);
     for (const b of bridges) this.ready.add(b);
