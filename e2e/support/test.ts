@@ -7,7 +7,7 @@
  * other navigation error still fails the test at once.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { expect, test as base } from "@playwright/test";
+import { expect, test as base, type Page, type Request } from "@playwright/test";
 
 const GOTO_ATTEMPTS = 3;
 const GOTO_RETRY_DELAY_MS = 250;
@@ -36,3 +36,26 @@ export const test = base.extend({
 
 export { expect };
 export type { Page } from "@playwright/test";
+
+/**
+ * Runs `attempt`, and runs it again (up to `attempts` times in all) only when it failed AND Chromium dropped one of
+ * the page's requests with ERR_NETWORK_CHANGED meanwhile (see above): a query or a POST lost that way is not retried
+ * by the page. Any other failure is thrown at once.
+ */
+export async function retryOnNetworkChange<T>(page: Page, attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    let networkChanged = false;
+    const onFailed = (request: Request): void => {
+      if (request.failure()?.errorText.includes("ERR_NETWORK_CHANGED")) networkChanged = true;
+    };
+    page.on("requestfailed", onFailed);
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= attempts || !networkChanged) throw err;
+    } finally {
+      page.off("requestfailed", onFailed);
+    }
+  }
+}
+

@@ -6,7 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, type Page, type Request } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
+import { retryOnNetworkChange } from "./test";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -38,37 +39,21 @@ export function ensureAccount(account: Account): void {
   if (run.status !== 0 && !run.output.includes("already exists")) throw new Error(`hako ${args.join(" ")} failed:\n${run.output}`);
 }
 
-/** How often {@link signIn} starts over when Chromium dropped one of its requests (see below). */
-const SIGN_IN_ATTEMPTS = 3;
-
 /**
- * Signs in through the sign-in page and waits for the signed-in shell. It starts over only when the attempt did not
- * land AND Chromium aborted one of the page's requests with ERR_NETWORK_CHANGED meanwhile: the engine under test
- * gives a new bridge an address on this very host (the default bridge when its first container starts, e.g. in a
- * spec's beforeAll just before this), and Chromium then drops the in-flight sign-in POST or the landing page's load,
- * which a user's browser on another machine never sees. A wrong password or any other failure fails as before.
+ * Signs in through the sign-in page and waits for the signed-in shell. It starts over only when Chromium dropped the
+ * sign-in POST or the landing page's load with ERR_NETWORK_CHANGED ({@link retryOnNetworkChange}): the engine under
+ * test gives a new bridge an address on this very host, e.g. in a spec's beforeAll just before this. A wrong
+ * password or any other failure fails as before.
  */
 export async function signIn(page: Page, account: Account): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    let networkChanged = false;
-    const onFailed = (request: Request) => {
-      if (request.failure()?.errorText.includes("ERR_NETWORK_CHANGED")) networkChanged = true;
-    };
-    page.on("requestfailed", onFailed);
-    try {
-      await page.goto(`${consoleUrl()}/signin`);
-      // On a retry the first POST may have made the session after all: /signin then sends the browser on.
-      if (new URL(page.url()).pathname === "/signin") {
-        await page.getByLabel("Username").fill(account.username);
-        await page.getByLabel("Password", { exact: true }).fill(account.password);
-        await page.getByRole("button", { name: "Sign in" }).click();
-      }
-      await expect(page.getByLabel("Signed in user")).toContainText(account.username);
-      return;
-    } catch (err) {
-      if (attempt >= SIGN_IN_ATTEMPTS || !networkChanged) throw err;
-    } finally {
-      page.off("requestfailed", onFailed);
+  await retryOnNetworkChange(page, async () => {
+    await page.goto(`${consoleUrl()}/signin`);
+    // On a retry the first POST may have made the session after all: /signin then sends the browser on.
+    if (new URL(page.url()).pathname === "/signin") {
+      await page.getByLabel("Username").fill(account.username);
+      await page.getByLabel("Password", { exact: true }).fill(account.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
     }
-  }
+    await expect(page.getByLabel("Signed in user")).toContainText(account.username);
+  });
 }
