@@ -42,7 +42,6 @@ describe.skipIf(!isRoot)("container files through the docker CLI", () => {
     expect(head.status).toBe(200);
     return JSON.parse(Buffer.from(String(head.headers["x-docker-container-path-stat"]), "base64").toString()) as { size: number };
   };
-  /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
   beforeAll(async () => {
     engine = await startEngine();
     B = await engine.loadBusybox();

@@ -44,7 +44,10 @@ export function pendingRequest(engine: EngineHandle, method: string, path: strin
         done = true;
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
-      res.on("error", reject);
+      res.on("error", (err) => {
+        done = true;
+        reject(err);
+      });
     });
     req.on("error", (err) => {
       done = true;

@@ -13,7 +13,6 @@ describe.skipIf(!isRoot)("restart policies", () => {
   const inspect = async (id: string, format: string): Promise<string> =>
     (await engine.docker(["inspect", "-f", format, id])).stdout.trim();
 
-  /** Polls until `check` holds (at most 30 s); returns what it saw last. */
   beforeAll(async () => {
     engine = await startEngine();
     B = await engine.loadBusybox();

@@ -51,7 +51,6 @@ describe.skipIf(!isRoot)("docker stats and system df", () => {
   /** a single sample, without waiting for a previous one */
   const sample = async (name: string): Promise<Stats> =>
     (await engine.request("GET", `/containers/${name}/stats?stream=0&one-shot=1`)).json<Stats>();
-  /** polls `check` until it holds (30 s at most: a loaded machine is slow, a broken one must still fail) */
   it("reports a running container's use in Docker's fields, with a previous sample for --no-stream", async () => {
     const id = (await engine.docker(["run", "-d", "--name", "limited", "--memory", "64m", "--pids-limit", "50", B,
       "sh", "-c", "dd if=/dev/zero of=/tmp/fill bs=1M count=8 2>/dev/null; sleep 600"])).stdout.trim();
