@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { TRPCError } from "@trpc/server";
 import { pack } from "tar-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../auth/permissions";
 import { receiveContext } from "../services/builds/build-context";
 import { dockerfileDigest } from "../services/builds/start-build";
-import { userContext } from "../testing/contexts";
+import { newUserContext } from "../testing/contexts";
+import { failure } from "../testing/trpc-failure";
 import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
 import { createCaller } from "./_app";
 
@@ -35,16 +35,8 @@ afterEach(() => {
   delete process.env.HAKO_BUILD_CONTEXT_LIMIT;
 });
 
-async function as(role: Role) {
-  const user = await temp.db.user.create({ data: { username: `${role}-${Math.random().toString(36).slice(2)}`, passwordHash: "x", role } });
-  return userContext(temp.db, { id: user.id, name: user.username, role });
-}
+const as = (role: Role) => newUserContext(temp.db, role);
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 async function uploadContext(bytes: number): Promise<string> {
   const tar = pack();

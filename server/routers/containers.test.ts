@@ -3,10 +3,10 @@
  * refinements checked inside a procedure, audited like any refusal, and the secrets kept out of the audit log. No
  * engine runs here; what is checked happens before any engine request.
  */
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../auth/permissions";
-import { userContext } from "../testing/contexts";
+import { newUserContext } from "../testing/contexts";
+import { failure } from "../testing/trpc-failure";
 import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
 import { createCaller } from "./_app";
 
@@ -17,16 +17,8 @@ beforeAll(async () => {
 });
 afterAll(async () => temp.close());
 
-async function as(role: Role) {
-  const user = await temp.db.user.create({ data: { username: `${role}-${Math.random().toString(36).slice(2)}`, passwordHash: "x", role } });
-  return userContext(temp.db, { id: user.id, name: user.username, role });
-}
+const as = (role: Role) => newUserContext(temp.db, role);
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 describe("running a container", () => {
   it("refuses a privileged container to an operator, before asking the engine, and audits the refusal without env values", async () => {

@@ -4,11 +4,11 @@
  * another; the engine's refusals (an overlapping subnet, a network in use) reach the caller in words and are audited;
  * a viewer may look but not change, and the refusal is audited.
  */
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "../../runtime/integration/engine-harness";
 import type { Role } from "../auth/permissions";
-import { userContext } from "../testing/contexts";
+import { newUserContext } from "../testing/contexts";
+import { failure } from "../testing/trpc-failure";
 import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
 import { createCaller } from "./_app";
 
@@ -32,16 +32,8 @@ afterAll(async () => {
   await handle?.cleanup();
 });
 
-async function as(role: Role) {
-  const user = await temp.db.user.create({ data: { username: `${role}-${Math.random().toString(36).slice(2)}`, passwordHash: "x", role } });
-  return userContext(temp.db, { id: user.id, name: user.username, role });
-}
+const as = (role: Role) => newUserContext(temp.db, role);
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 async function auditOf(ctx: { request: { requestId: string | null } }) {
   return temp.db.auditEvent.findMany({ where: { requestId: ctx.request.requestId } });

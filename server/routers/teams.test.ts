@@ -4,21 +4,16 @@
  * (FORBIDDEN, audited with the team) elsewhere, and someone in no team keeps acting on unlabeled containers by their
  * global role.
  */
-import { TRPCError } from "@trpc/server";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, startEngine, type EngineHandle } from "../../runtime/integration/engine-harness";
 import type { Role } from "../auth/permissions";
 import { userContext } from "../testing/contexts";
+import { failure } from "../testing/trpc-failure";
 import { openTempDatabase, type TempDatabase } from "../testing/temp-database";
 import type { Context } from "../trpc";
 import { createCaller } from "./_app";
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 describe.skipIf(!isRoot)("teams and team scope", () => {
   let handle: EngineHandle;

@@ -14,3 +14,9 @@ export function anonymousContext(db: Db): Context & { cookies: ReturnType<typeof
 export function userContext(db: Db, user: { id: string; name: string; role: Role }, sessionId: string | null = null): Context {
   return { ...anonymousContext(db), principal: { kind: "user", ...user }, sessionId };
 }
+
+/** The context of a new user of `role`, made in `db` with a unique name (for router tests). */
+export async function newUserContext(db: Db, role: Role): Promise<Context> {
+  const user = await db.user.create({ data: { username: `${role}-${Math.random().toString(36).slice(2)}`, passwordHash: "x", role } });
+  return userContext(db, { id: user.id, name: user.username, role });
+}
